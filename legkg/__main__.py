@@ -1,0 +1,5 @@
+"""Run the CLI with ``python -m legkg``."""
+
+from legkg.cli import main
+
+main()

@@ -1,0 +1,287 @@
+"""The ``legkg`` command line: thin commands over :mod:`legkg.api`.
+
+Example:
+    legkg conditions --anatomy "sciatic nerve" --symptom numbness
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from legkg import __version__
+from legkg.errors import LegkgError, Misuse
+from legkg.terms import KINDS
+from legkg.writers import WRITERS
+
+SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
+EXPORT_FORMATS = ["ttl", "owl", "nt", "jsonld"]
+
+
+@dataclass
+class Settings:
+    """What the group's options decided, shared with every command through the context."""
+
+    ontology: Path | None = None
+    _backend: object = field(default=None, repr=False)
+
+    def backend(self):
+        """The backend, opened on first use."""
+        if self._backend is None:
+            from legkg.store import open_backend
+
+            self._backend = open_backend(self.ontology)
+        return self._backend
+
+
+class LegkgGroup(click.Group):
+    """A group whose errors are one line on stderr with the right exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name or "legkg", complete_var, standalone_mode=False,
+                              **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help(), err=True)
+            sys.exit(2)
+        except click.UsageError as e:
+            path = e.ctx.command_path if e.ctx else "legkg"
+            fail(f"{e.format_message()} (see '{path} --help')", 2)
+        except click.ClickException as e:
+            fail(e.format_message(), e.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        except LegkgError as e:
+            fail(str(e), e.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except RecursionError:
+            fail("input too deeply nested to process", 1)
+        except MemoryError:
+            fail("out of memory", 1)
+        except Exception as e:  # last resort: still one line, never a traceback
+            fail(f"internal error: {type(e).__name__}: {' '.join(str(e).split())}", 1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def fail(message: str, code: int) -> None:
+    """Print one error line on stderr and exit."""
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    sys.exit(code)
+
+
+def format_option(choices=None, default="table"):
+    """The shared ``--format`` option, its choices taken from the writer registry."""
+    return click.option("--format", "-f", "fmt", type=click.Choice(choices or list(WRITERS)),
+                        default=default, show_default=True, help="Output format.")
+
+
+def emit(rows, columns, fmt: str) -> None:
+    """Write rows to stdout in the chosen format."""
+    WRITERS[fmt](rows, columns, click.get_text_stream("stdout"))
+
+
+@click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
+@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
+              help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
+@click.pass_context
+def cli(ctx: click.Context, ontology: Path | None) -> None:
+    """Ask questions of the leg-lift knowledge graph.
+
+    legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
+    as an OWL ontology and answers questions over it. It informs; it does not
+    diagnose.
+
+    \b
+    Example:
+      legkg conditions --anatomy "sciatic nerve" --symptom numbness
+    """
+    ctx.obj = Settings(ontology=ontology)
+
+
+@cli.command()
+@click.option("--anatomy", "-a", multiple=True, metavar="TERM", help="Affects this structure or a part of it.")
+@click.option("--symptom", "-s", multiple=True, metavar="TERM", help="Can produce this symptom or a more specific one.")
+@click.option("--mechanism", "-m", multiple=True, metavar="TERM", help="Works through this mechanism or a kind of it.")
+@click.option("--category", "-c", multiple=True, metavar="TERM", help="Falls under this category or condition.")
+@format_option()
+@click.pass_obj
+def conditions(settings: Settings, anatomy, symptom, mechanism, category, fmt) -> None:
+    """List conditions meeting every filter given (all conditions without filters).
+
+    \b
+    Example:
+      legkg conditions --anatomy "sciatic nerve" --symptom numbness
+      legkg conditions --category musculoskeletal --format json
+    """
+    from legkg.api import find_conditions
+
+    rows = find_conditions(settings.backend(), anatomy, symptom, mechanism, category)
+    emit(rows, ["id", "label", "article_category"], fmt)
+
+
+@cli.command()
+@click.argument("term")
+@format_option()
+@click.pass_obj
+def describe(settings: Settings, term: str, fmt: str) -> None:
+    """Show everything about one entity: kind, definition, synonyms, relations both ways, sources.
+
+    \b
+    Example:
+      legkg describe sciatica
+      legkg describe "pins and needles" --format json
+    """
+    from legkg.api import describe as describe_entity
+    from legkg.writers import write_describe_table
+
+    rows = describe_entity(settings.backend(), term)
+    if fmt == "table":
+        write_describe_table(rows, click.get_text_stream("stdout"))
+    else:
+        emit(rows, ["id", "label", "field", "direction", "value", "value_id", "source"], fmt)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--kind", "-k", type=click.Choice(KINDS), help="Only entities of this kind.")
+@format_option()
+@click.pass_obj
+def terms(settings: Settings, text: str | None, kind: str | None, fmt: str) -> None:
+    """List entities, or search them by label and synonym.
+
+    \b
+    Example:
+      legkg terms --kind symptom
+      legkg terms numb
+    """
+    from legkg.api import list_terms
+
+    emit(list_terms(settings.backend(), text, kind), ["id", "label", "kind", "synonyms"], fmt)
+
+
+@cli.group()
+def query() -> None:
+    """List and run the canned queries in queries/*.rq."""
+
+
+@query.command("list")
+@format_option()
+def query_list(fmt: str) -> None:
+    """List the canned queries with their parameters.
+
+    \b
+    Example:
+      legkg query list
+    """
+    from legkg.api import query_catalogue
+
+    emit(query_catalogue(), ["id", "label", "parameters", "description"], fmt)
+
+
+@query.command("show")
+@click.argument("name")
+def query_show(name: str) -> None:
+    """Print the text of a canned query.
+
+    \b
+    Example:
+      legkg query show red-flags
+    """
+    from legkg.queries import load_query
+
+    click.echo(load_query(name).text, nl=False)
+
+
+@query.command("run")
+@click.argument("name")
+@click.option("--param", "-p", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A parameter value: a label, synonym, CURIE or IRI.")
+@format_option()
+@click.pass_obj
+def query_run(settings: Settings, name: str, params, fmt: str) -> None:
+    """Run a canned query by name, binding its parameters.
+
+    \b
+    Example:
+      legkg query run conditions-by-anatomy -p anatomy hip
+      legkg query run red-flags --format json
+    """
+    from legkg.api import run_canned
+    from legkg.queries import load_query
+
+    load_query(name)  # an unknown name is misuse, reported before the store loads
+    columns, rows = run_canned(settings.backend(), name, params)
+    emit(rows, columns, fmt)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file (- for stdin).")
+@format_option(SPARQL_FORMATS)
+@click.pass_obj
+def sparql(settings: Settings, text: str | None, query_file, fmt: str) -> None:
+    """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query; common prefixes are predeclared.
+
+    SELECT and ASK answers come as W3C SPARQL results (json, csv, tsv, xml) or
+    a table; CONSTRUCT and DESCRIBE as ttl, nt, xml or jsonld. Updates are refused.
+
+    \b
+    Example:
+      legkg sparql "SELECT ?c WHERE { ?c legkg:affects legkg:SciaticNerve }"
+      legkg sparql --file my-query.rq --format json
+    """
+    from legkg.api import run_sparql
+
+    if (text is None) == (query_file is None):
+        raise Misuse("give the query as an argument or with --file, not both or neither")
+    source = text if text is not None else query_file.read()
+    kind, columns, payload = run_sparql(settings.backend(), source, fmt)
+    if isinstance(payload, bytes):
+        out = click.get_binary_stream("stdout")
+        out.write(payload if payload.endswith(b"\n") else payload + b"\n")
+    else:
+        emit(payload, columns, "table")
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
+              show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write (- for stdout); written atomically.")
+@click.pass_obj
+def export(settings: Settings, fmt: str, output: str) -> None:
+    """Write the ontology in another RDF syntax.
+
+    \b
+    Example:
+      legkg export --format ttl -o legkg.ttl
+    """
+    from legkg.export import export_ontology
+
+    data = export_ontology(settings.ontology, fmt)
+    if output == "-":
+        click.get_binary_stream("stdout").write(data)
+    else:
+        from legkg.store import atomic_write
+
+        try:
+            atomic_write(Path(output), data)
+        except OSError as e:
+            raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
+        click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli.main(prog_name="legkg")

@@ -1,0 +1,212 @@
+"""The backend contract and the embedded store.
+
+A backend answers SPARQL with parameters bound as RDF terms. The embedded
+backend holds the ontology in memory with pyoxigraph, plus a relation graph
+derived from it (``queries/internal/relation-graph.ru``). The derived graph is
+cached as N-Triples keyed by the source's content, so later runs only parse.
+
+Example:
+    >>> from pyoxigraph import NamedNode
+    >>> b = open_backend()
+    >>> rows = b.select("SELECT ?l WHERE { ?c rdfs:label ?l }",
+    ...                 {"c": NamedNode("https://w3id.org/legkg/Sciatica")})
+    >>> rows[0]["l"].value
+    'sciatica'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from legkg import __version__
+from legkg.errors import LegkgError, QueryFailed
+from legkg.prefixes import PREFIXES
+from legkg.resources import ontology_path, queries_dir
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+Row = dict[str, Term]
+
+_FORMATS = {
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class Backend(Protocol):
+    """What every backend offers: SELECT rows, and any query serialised."""
+
+    label: str
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        """Run a SELECT query with variables bound to RDF terms; return rows of terms."""
+        ...
+
+    def raw(self, query: str, result_format: str) -> tuple[str, bytes]:
+        """Run any query; return its kind ('select', 'ask' or 'graph') and serialised answer."""
+        ...
+
+
+def _cache_dir() -> Path:
+    env = os.environ.get("LEGKG_CACHE_DIR")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "legkg"
+
+
+def _derived_key(source: bytes) -> str:
+    rules = (queries_dir() / "internal" / "relation-graph.ru").read_bytes()
+    return hashlib.sha256(source + b"\0" + rules + __version__.encode()).hexdigest()[:32]
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old content or the new, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _parse(store: ox.Store, data: bytes, path: Path) -> None:
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
+    try:
+        store.load(data, format=fmt, base_iri=path.resolve().as_uri())
+    except SyntaxError as e:
+        raise LegkgError(f"{path}: not valid {fmt.name}: {e}") from None
+
+
+def load_store(path: Path | None = None) -> ox.Store:
+    """Load an ontology and its relation graph into a new in-memory store."""
+    path = Path(path) if path else ontology_path()
+    try:
+        source = path.read_bytes()
+    except OSError as e:
+        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    cached = _cache_dir() / f"{_derived_key(source)}.nt"
+    store = ox.Store()
+    try:
+        store.load(path=cached, format=ox.RdfFormat.N_TRIPLES)
+        return store
+    except (OSError, SyntaxError):
+        store.clear()
+    _parse(store, source, path)
+    rules = (queries_dir() / "internal" / "relation-graph.ru").read_text(encoding="utf-8")
+    store.update(rules)
+    try:
+        atomic_write(cached, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
+    except OSError:
+        pass  # a read-only cache only costs speed
+    return store
+
+
+class LocalBackend:
+    """The embedded pyoxigraph store (read-only for queries)."""
+
+    def __init__(self, store: ox.Store, label: str = "embedded store") -> None:
+        self.store = store
+        self.label = label
+
+    def _query(self, query: str, bindings: Mapping[str, Term] | None = None):
+        try:
+            return self.store.query(with_values(query, bindings), prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QueryFailed(f"invalid SPARQL: {_one_line(e)}") from None
+        except (OSError, ValueError) as e:
+            raise QueryFailed(f"query failed: {_one_line(e)}") from None
+
+    def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
+        result = self._query(query, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryFailed("expected a SELECT query")
+        names = [v.value for v in result.variables]
+        rows = []
+        for sol in result:
+            rows.append({n: sol[n] for n in names if sol[n] is not None})
+        return rows
+
+    def raw(self, query: str, result_format: str) -> tuple[str, bytes]:
+        result = self._query(query)
+        if isinstance(result, ox.QueryBoolean):
+            kind = "ask"
+        elif isinstance(result, ox.QuerySolutions):
+            kind = "select"
+        else:
+            kind = "graph"
+        if kind == "graph":
+            fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                   "xml": ox.RdfFormat.RDF_XML, "jsonld": ox.RdfFormat.JSON_LD}.get(result_format)
+        else:
+            fmt = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV,
+                   "tsv": ox.QueryResultsFormat.TSV, "xml": ox.QueryResultsFormat.XML}.get(result_format)
+        if fmt is None:
+            raise _format_error(kind, result_format)
+        try:
+            data = result.serialize(format=fmt)
+        except (OSError, ValueError) as e:
+            raise QueryFailed(f"query failed: {_one_line(e)}") from None
+        return kind, data if isinstance(data, bytes) else b""
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(query: str, bindings: Mapping[str, Term] | None) -> str:
+    """Bind variables by opening the query's WHERE group with a VALUES block of RDF terms.
+
+    The terms are pyoxigraph terms, so their text form is escaped N-Triples syntax
+    (an IRI cannot hold ``>`` or spaces; a literal's quotes are escaped): nothing a
+    user typed reaches the query text except as a well-formed RDF term.
+
+    Example:
+        >>> with_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.NamedNode("https://a/b")})
+        'SELECT ?x WHERE { VALUES ?o { <https://a/b> } ?x ?p ?o }'
+    """
+    if not bindings:
+        return query
+    for name, term in bindings.items():
+        if not re.fullmatch(r"\w+", name) or not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise QueryFailed(f"cannot bind {name!r} to {term!r}")
+    block = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in bindings.items())
+    body = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line
+                     for line in query.split("\n"))
+    m = _WHERE.search(body)
+    if m is None:
+        raise QueryFailed("cannot bind parameters: the query has no WHERE clause")
+    return query[: m.end()] + " " + block + query[m.end():]
+
+
+def _format_error(kind: str, fmt: str) -> LegkgError:
+    from legkg.errors import Misuse
+
+    allowed = "ttl, nt, xml, jsonld or table" if kind == "graph" else "json, csv, tsv, xml or table"
+    return Misuse(f"format {fmt!r} does not fit a {kind.upper()} result; use {allowed}")
+
+
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())
+
+
+def open_backend(ontology: Path | None = None) -> LocalBackend:
+    """Open the embedded store over the bundled ontology (or another file)."""
+    return LocalBackend(load_store(ontology))

@@ -1,0 +1,175 @@
+"""Resolve what users type (label, synonym, CURIE or IRI) to ontology entities.
+
+Example:
+    >>> from legkg.store import open_backend
+    >>> index = TermIndex.load(open_backend())
+    >>> index.resolve("pins and needles", kinds={"symptom"}).label
+    'tingling'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from legkg.errors import AmbiguousTerm, Misuse, UnknownTerm
+from legkg.prefixes import PREFIXES, curie, expand
+from legkg.queries import internal_query
+from legkg.store import Backend
+
+KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
+         "frequency", "onset")
+_CURIE = re.compile(r"^[A-Za-z][\w.-]*:[^\s:<>\"{}|\\^`]+$")
+_HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'", "_": " "})
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity: its IRI, label, kind and synonyms."""
+
+    iri: str
+    label: str
+    kind: str
+    synonyms: tuple[str, ...] = field(default=())
+
+    @property
+    def id(self) -> str:
+        return curie(self.iri)
+
+
+def normalise(text: str) -> str:
+    """Fold case, hyphens and spacing: ``'Bone-on-Bone  Friction'`` -> ``'bone on bone friction'``."""
+    return " ".join(text.translate(_HYPHENS).casefold().split())
+
+
+def _singular(text: str) -> str:
+    words = text.split()
+    if not words:
+        return text
+    w = words[-1]
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2 and not w.endswith("ss"):
+            w = w[: -len(suffix)] + repl
+            break
+    return " ".join(words[:-1] + [w])
+
+
+def _or_list(items: list[str]) -> str:
+    quoted = [f"'{i}'" for i in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+
+
+class TermIndex:
+    """Labels and synonyms of every entity, for lookup and suggestions."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.entities = {e.iri: e for e in entities}
+        self._names: dict[str, list[tuple[Entity, bool]]] = {}
+        for e in entities:
+            for name, is_label in [(e.label, True)] + [(s, False) for s in e.synonyms]:
+                for key in {normalise(name), _singular(normalise(name))}:
+                    bucket = self._names.setdefault(key, [])
+                    if all(x.iri != e.iri for x, _ in bucket):
+                        bucket.append((e, is_label and key == normalise(name)))
+
+    @classmethod
+    def load(cls, backend: Backend) -> TermIndex:
+        """Read the index from a backend."""
+        found: dict[str, dict] = {}
+        for row in backend.select(internal_query("term-index")):
+            iri = row["entity"].value
+            item = found.setdefault(iri, {"label": row["label"].value, "kind": row["kind"].value,
+                                          "synonyms": []})
+            syn = row.get("synonym")
+            if syn is not None and syn.value not in item["synonyms"]:
+                item["synonyms"].append(syn.value)
+        return cls([Entity(i, d["label"], d["kind"], tuple(d["synonyms"])) for i, d in found.items()])
+
+    def get(self, iri: str) -> Entity | None:
+        return self.entities.get(iri)
+
+    def resolve(self, text: str, kinds: set[str] | frozenset[str] | None = None,
+                role: str | None = None) -> Entity:
+        """Find the one entity ``text`` names, among ``kinds`` if given.
+
+        Raises UnknownTerm (with suggestions), AmbiguousTerm (with candidates) or
+        Misuse for an empty value.
+        """
+        role = role or ("/".join(sorted(kinds)) if kinds else "term")
+        if not text.strip():
+            raise Misuse(f"empty {role} term; give a label, synonym, CURIE or IRI")
+        if "\x00" in text or len(text) > 1000:
+            raise UnknownTerm(f"unknown {role} {_short(text)!r}; terms are short names such as 'sciatica'")
+        iri = self._as_iri(text.strip())
+        if iri is not None:
+            e = self.entities.get(iri)
+            if e is None:
+                raise UnknownTerm(f"no entity with the IRI <{iri}> in the ontology")
+            return self._check_kind(e, kinds, role, text)
+        key = normalise(text)
+        hits = self._names.get(key) or self._names.get(_singular(key)) or []
+        allowed = [(e, lab) for e, lab in hits if not kinds or e.kind in kinds]
+        if not allowed:
+            if hits:
+                e = hits[0][0]
+                raise UnknownTerm(f"{text.strip()!r} is a {e.kind} ({e.label}), not a {role} term")
+            raise UnknownTerm(self._unknown_message(text, kinds, role))
+        labelled = [e for e, lab in allowed if lab]
+        if len(labelled) == 1:
+            return labelled[0]
+        if len(allowed) == 1:
+            return allowed[0][0]
+        cands = "; ".join(f"{e.id} ({e.label}, {e.kind})" for e, _ in allowed)
+        raise AmbiguousTerm(f"{text.strip()!r} is ambiguous: it names {cands}; use one of the ids")
+
+    def _as_iri(self, text: str) -> str | None:
+        if text.startswith("<") and text.endswith(">"):
+            return text[1:-1]
+        if re.match(r"^https?://\S+$", text):
+            return text
+        if _CURIE.match(text) and not text.lower().startswith(("http:", "https:")):
+            iri = expand(text)
+            if iri is None:
+                prefix = text.split(":", 1)[0]
+                known = ", ".join(sorted(PREFIXES))
+                raise UnknownTerm(f"unknown prefix {prefix!r} in {text!r}; known prefixes: {known}")
+            return iri
+        return None
+
+    @staticmethod
+    def _check_kind(e: Entity, kinds, role: str, text: str) -> Entity:
+        if kinds and e.kind not in kinds:
+            raise UnknownTerm(f"{text.strip()!r} is a {e.kind} ({e.label}), not a {role} term")
+        return e
+
+    def _unknown_message(self, text: str, kinds, role: str) -> str:
+        names: dict[str, str] = {}
+        for key, bucket in self._names.items():
+            for e, _ in bucket:
+                if not kinds or e.kind in kinds:
+                    names.setdefault(key, e.label)
+        close = difflib.get_close_matches(normalise(text), list(names), n=6, cutoff=0.6)
+        labels = list(dict.fromkeys(names[c] for c in close))[:3]
+        msg = f"unknown {role} {_short(text.strip())!r}"
+        if labels:
+            return f"{msg}; did you mean {_or_list(labels)}?"
+        hint = f" --kind {next(iter(kinds))}" if kinds and len(kinds) == 1 else ""
+        return f"{msg}; list the known terms with 'legkg terms{hint}'"
+
+    def search(self, text: str | None = None, kind: str | None = None) -> list[Entity]:
+        """Entities whose label or a synonym contains ``text`` (all if None), sorted by label."""
+        needle = normalise(text) if text else ""
+        out = []
+        for e in self.entities.values():
+            if kind and e.kind != kind:
+                continue
+            if needle and not any(needle in normalise(n) for n in (e.label, *e.synonyms)):
+                continue
+            out.append(e)
+        return sorted(out, key=lambda e: (e.label.casefold(), e.iri))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,83 @@
+"""Output writers, one per ``--format`` name.
+
+Example:
+    >>> import io
+    >>> out = io.StringIO()
+    >>> WRITERS["csv"]([{"id": "legkg:Sciatica", "label": "sciatica"}], ["id", "label"], out)
+    >>> out.getvalue().splitlines()
+    ['id,label', 'legkg:Sciatica,sciatica']
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    return " ".join(str(value).split())
+
+
+def write_json(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
+    """A JSON array of objects, one per row."""
+    json.dump([{c: r.get(c) for c in columns} for r in rows], out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def _delimited(delimiter: str) -> Writer:
+    def write(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
+        w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_cell(r.get(c)) for c in columns])
+
+    write.__doc__ = f"Delimited text ({'tab' if delimiter == chr(9) else 'comma'}-separated) with a header."
+    return write
+
+
+def write_table(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
+    """An aligned plain-text table for people, with a row count."""
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()
+    out.write(line + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+    out.write(f"({len(rows)} row{'s' if len(rows) != 1 else ''})\n")
+
+
+WRITERS: dict[str, Writer] = {
+    "table": write_table,
+    "json": write_json,
+    "csv": _delimited(","),
+    "tsv": _delimited("\t"),
+}
+
+
+def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
+    """Readable text for ``describe``: a heading, the entity's annotations, then its relations."""
+    if not rows:
+        return
+    head = rows[0]
+    out.write(f"{head['label']} ({head['id']})\n")
+    facts = []
+    for r in rows:
+        if r["direction"]:
+            facts.append(r)
+        else:
+            out.write(f"  {r['field']}: {_cell(r['value'])}\n")
+    if facts:
+        out.write("relations:\n")
+        width = max(len(f["field"]) for f in facts)
+        for f in facts:
+            out.write(f"  {f['field'].ljust(width)}  {f['value']} ({f['value_id']})\n")
+            if f["source"]:
+                prefix = "" if str(f["source"]).startswith("background:") else "article: "
+                out.write(f"  {' ' * width}    {prefix}{_cell(f['source'])}\n")
