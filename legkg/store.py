@@ -16,10 +16,10 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import os
 import re
-import tempfile
+import zlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
@@ -58,7 +58,11 @@ class Backend(Protocol):
         ...
 
 
-def _cache_dir() -> Path:
+_COMPLETE = b"# legkg: end of derived store\n"
+
+
+def cache_dir() -> Path:
+    """Where derived artefacts are kept: $LEGKG_CACHE_DIR, else the user cache folder."""
     env = os.environ.get("LEGKG_CACHE_DIR")
     if env:
         return Path(env)
@@ -66,13 +70,24 @@ def _cache_dir() -> Path:
     return Path(base) / "legkg"
 
 
-def _derived_key(source: bytes) -> str:
-    rules = (queries_dir() / "internal" / "relation-graph.ru").read_bytes()
-    return hashlib.sha256(source + b"\0" + rules + __version__.encode()).hexdigest()[:32]
+def content_key(*parts: bytes) -> str:
+    """A short key for derived artefacts: CRC-32 and length of each part, and the version.
+
+    Example:
+        >>> content_key(b"abc")
+        '352441c2-3-0.1.0'
+    """
+    return "_".join(f"{zlib.crc32(p):08x}-{len(p)}" for p in parts) + f"-{__version__}"
+
+
+def _rules() -> bytes:
+    return (queries_dir() / "internal" / "relation-graph.ru").read_bytes()
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so that readers see the old content or the new, never a part."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -98,34 +113,41 @@ def _parse(store: ox.Store, data: bytes, path: Path) -> None:
 
 def load_store(path: Path | None = None) -> ox.Store:
     """Load an ontology and its relation graph into a new in-memory store."""
+    return _load(path)[0]
+
+
+def _load(path: Path | None = None) -> tuple[ox.Store, str]:
+    """Load the store; also return the content key of what was loaded."""
     path = Path(path) if path else ontology_path()
     try:
         source = path.read_bytes()
     except OSError as e:
         raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
-    cached = _cache_dir() / f"{_derived_key(source)}.nt"
+    rules = _rules()
+    cached = cache_dir() / f"{content_key(source, rules)}.nt"
     store = ox.Store()
     try:
-        store.load(path=cached, format=ox.RdfFormat.N_TRIPLES)
-        return store
+        data = cached.read_bytes()
+        if data.endswith(_COMPLETE):  # written by us, whole: skip re-validation
+            store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            return store, cached.stem
     except (OSError, SyntaxError):
         store.clear()
     _parse(store, source, path)
-    rules = (queries_dir() / "internal" / "relation-graph.ru").read_text(encoding="utf-8")
-    store.update(rules)
-    try:
-        atomic_write(cached, store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
-    except OSError:
-        pass  # a read-only cache only costs speed
-    return store
+    store.update(rules.decode("utf-8"))
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        atomic_write(cached, dump + _COMPLETE)
+    return store, cached.stem
 
 
 class LocalBackend:
     """The embedded pyoxigraph store (read-only for queries)."""
 
-    def __init__(self, store: ox.Store, label: str = "embedded store") -> None:
+    def __init__(self, store: ox.Store, label: str = "embedded store", cache_key: str | None = None) -> None:
         self.store = store
         self.label = label
+        self.cache_key = cache_key  # lets derived indexes be cached beside the store
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None = None):
         try:
@@ -209,4 +231,5 @@ def _one_line(e: Exception) -> str:
 
 def open_backend(ontology: Path | None = None) -> LocalBackend:
     """Open the embedded store over the bundled ontology (or another file)."""
-    return LocalBackend(load_store(ontology))
+    store, key = _load(ontology)
+    return LocalBackend(store, cache_key=key)

@@ -9,9 +9,9 @@ Example:
 
 from __future__ import annotations
 
-import difflib
+import contextlib
+import json
 import re
-from dataclasses import dataclass, field
 
 from legkg.errors import AmbiguousTerm, Misuse, UnknownTerm
 from legkg.prefixes import PREFIXES, curie, expand
@@ -24,14 +24,22 @@ _CURIE = re.compile(r"^[A-Za-z][\w.-]*:[^\s:<>\"{}|\\^`]+$")
 _HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'", "_": " "})
 
 
-@dataclass(frozen=True)
 class Entity:
     """One entity: its IRI, label, kind and synonyms."""
 
-    iri: str
-    label: str
-    kind: str
-    synonyms: tuple[str, ...] = field(default=())
+    __slots__ = ("iri", "label", "kind", "synonyms")
+
+    def __init__(self, iri: str, label: str, kind: str, synonyms: tuple[str, ...] = ()) -> None:
+        self.iri, self.label, self.kind, self.synonyms = iri, label, kind, tuple(synonyms)
+
+    def __repr__(self) -> str:
+        return f"Entity({self.iri!r}, {self.label!r}, {self.kind!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Entity) and other.iri == self.iri
+
+    def __hash__(self) -> int:
+        return hash(self.iri)
 
     @property
     def id(self) -> str:
@@ -75,7 +83,24 @@ class TermIndex:
 
     @classmethod
     def load(cls, backend: Backend) -> TermIndex:
-        """Read the index from a backend."""
+        """Read the index from a backend (cached beside a local store)."""
+        key = getattr(backend, "cache_key", None)
+        if key:
+            from legkg.store import atomic_write, cache_dir
+
+            path = cache_dir() / f"{key}.terms.json"
+            try:
+                return cls([Entity(*e) for e in json.loads(path.read_bytes())])
+            except (OSError, ValueError, TypeError):
+                index = cls._query(backend)
+                data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
+                with contextlib.suppress(OSError):
+                    atomic_write(path, json.dumps(data).encode("utf-8"))
+                return index
+        return cls._query(backend)
+
+    @classmethod
+    def _query(cls, backend: Backend) -> TermIndex:
         found: dict[str, dict] = {}
         for row in backend.select(internal_query("term-index")):
             iri = row["entity"].value
@@ -149,6 +174,8 @@ class TermIndex:
             for e, _ in bucket:
                 if not kinds or e.kind in kinds:
                     names.setdefault(key, e.label)
+        import difflib
+
         close = difflib.get_close_matches(normalise(text), list(names), n=6, cutoff=0.6)
         labels = list(dict.fromkeys(names[c] for c in close))[:3]
         msg = f"unknown {role} {_short(text.strip())!r}"

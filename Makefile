@@ -1,0 +1,31 @@
+# Set up, run and test legkg. `make run` and `make test` work on a fresh clone.
+VENV ?= .venv
+PYTHON ?= python3
+BIN = $(VENV)/bin
+
+.PHONY: run test bench lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## Set up, then answer the design question: conditions affecting the sciatic nerve that cause numbness.
+run: $(BIN)/.installed
+	$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
+
+## Set up, then run every test (competency, canned queries, errors, install, reasoner and server tests).
+test: $(BIN)/.installed
+	$(BIN)/ruff check legkg tests bench
+	$(BIN)/pytest
+
+## Measure cold query time against python start-up and a plain rdflib script.
+bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_query.py
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check legkg tests bench
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
