@@ -225,8 +225,9 @@ def _format_error(kind: str, fmt: str) -> LegkgError:
     return Misuse(f"format {fmt!r} does not fit a {kind.upper()} result; use {allowed}")
 
 
-def _one_line(e: Exception) -> str:
-    return " ".join(str(e).split())
+def _one_line(e: Exception, limit: int = 200) -> str:
+    text = " ".join(str(e).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def open_backend(ontology: Path | None = None) -> LocalBackend:

@@ -138,7 +138,7 @@ class TermIndex:
         if not allowed:
             if hits:
                 e = hits[0][0]
-                raise UnknownTerm(f"{text.strip()!r} is a {e.kind} ({e.label}), not a {role} term")
+                raise UnknownTerm(f"{text.strip()!r} is {_a(e.kind)} ({e.label}), not {_a(role)} term")
             raise UnknownTerm(self._unknown_message(text, kinds, role))
         labelled = [e for e, lab in allowed if lab]
         if len(labelled) == 1:
@@ -165,7 +165,7 @@ class TermIndex:
     @staticmethod
     def _check_kind(e: Entity, kinds, role: str, text: str) -> Entity:
         if kinds and e.kind not in kinds:
-            raise UnknownTerm(f"{text.strip()!r} is a {e.kind} ({e.label}), not a {role} term")
+            raise UnknownTerm(f"{text.strip()!r} is {_a(e.kind)} ({e.label}), not {_a(role)} term")
         return e
 
     def _unknown_message(self, text: str, kinds, role: str) -> str:
@@ -195,6 +195,11 @@ class TermIndex:
                 continue
             out.append(e)
         return sorted(out, key=lambda e: (e.label.casefold(), e.iri))
+
+
+def _a(word: str) -> str:
+    """``'anatomy'`` -> ``'an anatomy'``."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
 
 
 def _short(text: str, limit: int = 60) -> str:
