@@ -133,7 +133,7 @@ def describe(backend: Backend, term: str) -> list[dict]:
     index = TermIndex.load(backend)
     entity = index.resolve(term)
     node = ox.NamedNode(entity.iri)
-    relations = _relation_labels(backend)
+    relations = relation_labels(backend)
     base = {"id": entity.id, "label": entity.label}
     rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None)]
     for r in backend.select(internal_query("describe-annotations"), {"entity": node}):
@@ -163,7 +163,7 @@ def _dedupe(facts: list[dict]) -> list[dict]:
     return list(seen.values())
 
 
-def _relation_labels(backend: Backend) -> dict[str, tuple[str, str]]:
+def relation_labels(backend: Backend) -> dict[str, tuple[str, str]]:
     labels = {RDFS_SUBCLASS: ("is a", "has subtype"), RDF_TYPE: ("instance of", "has instance")}
     for r in backend.select(internal_query("relation-index")):
         label = r["label"].value

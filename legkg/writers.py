@@ -81,3 +81,16 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
             if f["source"]:
                 prefix = "" if str(f["source"]).startswith("background:") else "article: "
                 out.write(f"  {' ' * width}    {prefix}{_cell(f['source'])}\n")
+
+
+def write_rich_table(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
+    """A table drawn with rich for a terminal; colour follows NO_COLOR and the terminal."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, header_style="bold", caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for r in rows:
+        table.add_row(*(_cell(r.get(c)) for c in columns))
+    Console(file=out).print(table)
