@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 
@@ -201,26 +202,24 @@ _UPDATE = re.compile(
 )
 
 
-def _strip_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
-
-
 def run_sparql(backend: Backend, text: str, fmt: str) -> tuple[str, list[str], bytes | list[dict]]:
     """Run a user's query; return its kind, columns and either serialised bytes or table rows."""
     if not text.strip():
         raise Misuse("empty query")
-    if _UPDATE.match(_strip_comments(text)):
+    from legkg.sparqltext import query_kind, strip_comments
+
+    if _UPDATE.match(strip_comments(text)):
         raise Misuse("SPARQL updates are refused: legkg sparql only reads, and never changes the ontology")
     if fmt != "table":
         kind, data = backend.raw(text, fmt)
         return kind, [], data
-    kind, data = backend.raw(text, "tsv")
+    kind = query_kind(text)
     if kind == "graph":
         return kind, [], backend.raw(text, "ttl")[1]
     if kind == "ask":
-        answer = b"true" in backend.raw(text, "json")[1]
+        answer = json.loads(backend.raw(text, "json")[1])["boolean"]
         return kind, ["answer"], [{"answer": "yes" if answer else "no"}]
-    return kind, *_tsv_rows(data)
+    return kind, *_tsv_rows(backend.raw(text, "tsv")[1])
 
 
 def _tsv_rows(data: bytes) -> tuple[list[str], list[dict]]:

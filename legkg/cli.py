@@ -26,10 +26,21 @@ class Settings:
     """What the group's options decided, shared with every command through the context."""
 
     ontology: Path | None = None
+    endpoint: str | None = None
+    user: str | None = None
+    timeout: float = 30.0
+    user_agent: str | None = None
     _backend: object = field(default=None, repr=False)
 
     def backend(self):
-        """The backend, opened on first use."""
+        """The backend, opened on first use: the remote endpoint if one is given, else the embedded store."""
+        if self._backend is None and self.endpoint:
+            from legkg.remote import USER_AGENT, RemoteBackend
+
+            if self.ontology:
+                raise Misuse("--ontology and --endpoint exclude each other: push the file to the server instead")
+            self._backend = RemoteBackend(self.endpoint, self.user, timeout=self.timeout,
+                                          user_agent=self.user_agent or USER_AGENT)
         if self._backend is None:
             from legkg.store import open_backend
 
@@ -41,6 +52,12 @@ class LegkgGroup(click.Group):
     """A group whose errors are one line on stderr with the right exit code, never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                fail(f"an argument is not valid UTF-8: {arg.encode('utf-8', 'replace').decode()[:60]!r}", 1)
         try:
             rv = super().main(args, prog_name or "legkg", complete_var, standalone_mode=False,
                               **extra)
@@ -85,16 +102,50 @@ def format_option(choices=None, default="table"):
 
 
 def emit(rows, columns, fmt: str) -> None:
-    """Write rows to stdout in the chosen format."""
-    WRITERS[fmt](rows, columns, click.get_text_stream("stdout"))
+    """Write rows to stdout in the chosen format (tables drawn with rich on a terminal)."""
+    out = sys.stdout
+    if fmt == "table" and out.isatty():
+        from legkg.writers import write_rich_table
+
+        write_rich_table(rows, columns, out)
+        return
+    WRITERS[fmt](rows, columns, out)
+
+
+def term_completer(*kinds: str):
+    """Shell completion of term labels and synonyms of the given kinds (all kinds if none)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str):
+        from click.shell_completion import CompletionItem
+
+        from legkg.api import list_terms
+        from legkg.store import open_backend
+
+        try:
+            backend = open_backend(ctx.find_root().params.get("ontology"))
+            rows = [r for kind in (kinds or (None,)) for r in list_terms(backend, incomplete or None, kind)]
+        except Exception:  # completion must never break the shell
+            return []
+        return [CompletionItem(r["label"], help=r["kind"]) for r in rows]
+
+    return complete
 
 
 @click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
 @click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
               help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
+@click.option("--endpoint", metavar="URL", envvar="LEGKG_ENDPOINT",
+              help="Query a SPARQL server instead: a query URL ending in /query or /sparql, or a Fuseki "
+                   "dataset URL such as http://127.0.0.1:3030/ds (its /query is used) (env LEGKG_ENDPOINT).")
+@click.option("--user", metavar="NAME", envvar="LEGKG_ENDPOINT_USER",
+              help="User for HTTP basic auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
+@click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
 @click.pass_context
-def cli(ctx: click.Context, ontology: Path | None) -> None:
+def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
+        user_agent: str | None) -> None:
     """Ask questions of the leg-lift knowledge graph.
 
     legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
@@ -105,14 +156,18 @@ def cli(ctx: click.Context, ontology: Path | None) -> None:
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
-    ctx.obj = Settings(ontology=ontology)
+    ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent)
 
 
 @cli.command()
-@click.option("--anatomy", "-a", multiple=True, metavar="TERM", help="Affects this structure or a part of it.")
-@click.option("--symptom", "-s", multiple=True, metavar="TERM", help="Can produce this symptom or a more specific one.")
-@click.option("--mechanism", "-m", multiple=True, metavar="TERM", help="Works through this mechanism or a kind of it.")
-@click.option("--category", "-c", multiple=True, metavar="TERM", help="Falls under this category or condition.")
+@click.option("--anatomy", "-a", multiple=True, metavar="TERM", shell_complete=term_completer("anatomy"),
+              help="Affects this structure or a part of it.")
+@click.option("--symptom", "-s", multiple=True, metavar="TERM", shell_complete=term_completer("symptom"),
+              help="Can produce this symptom or a more specific one.")
+@click.option("--mechanism", "-m", multiple=True, metavar="TERM", shell_complete=term_completer("mechanism"),
+              help="Works through this mechanism or a kind of it.")
+@click.option("--category", "-c", multiple=True, metavar="TERM", shell_complete=term_completer("condition"),
+              help="Falls under this category or condition.")
 @format_option()
 @click.pass_obj
 def conditions(settings: Settings, anatomy, symptom, mechanism, category, fmt) -> None:
@@ -130,7 +185,7 @@ def conditions(settings: Settings, anatomy, symptom, mechanism, category, fmt) -
 
 
 @cli.command()
-@click.argument("term")
+@click.argument("term", shell_complete=term_completer())
 @format_option()
 @click.pass_obj
 def describe(settings: Settings, term: str, fmt: str) -> None:
@@ -146,7 +201,7 @@ def describe(settings: Settings, term: str, fmt: str) -> None:
 
     rows = describe_entity(settings.backend(), term)
     if fmt == "table":
-        write_describe_table(rows, click.get_text_stream("stdout"))
+        write_describe_table(rows, sys.stdout)
     else:
         emit(rows, ["id", "label", "field", "direction", "value", "value_id", "source"], fmt)
 
@@ -248,7 +303,7 @@ def sparql(settings: Settings, text: str | None, query_file, fmt: str) -> None:
     source = text if text is not None else query_file.read()
     kind, columns, payload = run_sparql(settings.backend(), source, fmt)
     if isinstance(payload, bytes):
-        out = click.get_binary_stream("stdout")
+        out = sys.stdout.buffer
         out.write(payload if payload.endswith(b"\n") else payload + b"\n")
     else:
         emit(payload, columns, "table")
@@ -271,7 +326,7 @@ def export(settings: Settings, fmt: str, output: str) -> None:
 
     data = export_ontology(settings.ontology, fmt)
     if output == "-":
-        click.get_binary_stream("stdout").write(data)
+        sys.stdout.buffer.write(data)
     else:
         from legkg.store import atomic_write
 
@@ -280,6 +335,22 @@ def export(settings: Settings, fmt: str, output: str) -> None:
         except OSError as e:
             raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
         click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+
+
+from legkg.cli_remote import push as _push  # noqa: E402 - registered after the group exists
+
+cli.add_command(_push)
+
+from legkg import cli_ask as _cli_ask  # noqa: E402 - registered after the group exists
+from legkg import cli_serve as _cli_serve  # noqa: E402
+
+for _command in (_cli_ask.ask, _cli_ask.triage, _cli_ask.graph, _cli_serve.serve):
+    cli.add_command(_command)
+
+from legkg import cli_release as _cli_release  # noqa: E402 - registered after the group exists
+
+for _command in (_cli_release.validate, _cli_release.release, _cli_release.mappings, _cli_release.link):
+    cli.add_command(_command)
 
 
 def main() -> None:

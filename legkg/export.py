@@ -13,7 +13,7 @@ from pathlib import Path
 from legkg.errors import LegkgError
 from legkg.resources import ontology_path
 
-RDFLIB_FORMATS = {"ttl": "turtle", "owl": "pretty-xml", "nt": "nt", "jsonld": "json-ld"}
+RDFLIB_FORMATS = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}
 
 
 def export_ontology(path: Path | None, fmt: str) -> bytes:

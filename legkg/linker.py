@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from legkg.prefixes import LEGKG
-from legkg.terms import Entity, TermIndex, _singular, normalise
+from legkg.terms import Entity, TermIndex, normalise, singulars
 
 ROOTS = {LEGKG + n for n in ("AnatomicalEntity", "Condition", "Mechanism", "ClinicalFinding", "Situation",
                              "CareOption", "UrgencyLevel", "Frequency", "Onset", "Activity", "Movement")}
@@ -47,8 +47,7 @@ def _keys(name: str) -> set[str]:
     norm = normalise(name).replace("'", "")
     words = [w for w in _WORD.findall(norm) if w not in FILLER] or _WORD.findall(norm)
     joined = " ".join(words)
-    singular = " ".join(_singular(w) for w in words)
-    return {joined, singular, " ".join(sorted(words)), " ".join(sorted(singular.split()))}
+    return {joined, " ".join(sorted(words))}
 
 
 class Linker:
@@ -85,7 +84,7 @@ class Linker:
                     if any(taken[i:i + n]):
                         continue
                     gram = words[i:i + n]
-                    if gram[0] in FUNCTION_WORDS or gram[-1] in FUNCTION_WORDS or (n == 1 and gram[0] in STOPWORDS):
+                    if gram[0] in STOPWORDS or gram[-1] in FUNCTION_WORDS:
                         continue
                     entity = self._lookup(gram, fuzzy)
                     if entity is not None:
@@ -95,8 +94,12 @@ class Linker:
 
     def _lookup(self, gram: list[str], fuzzy: bool) -> Entity | None:
         candidates: list[Entity] = []
-        for key in _keys(" ".join(gram)):
-            candidates = self.names.get(key, [])
+        phrase = " ".join(gram)
+        for form in [phrase, *singulars(phrase)]:
+            for key in _keys(form):
+                candidates = self.names.get(key, [])
+                if candidates:
+                    break
             if candidates:
                 break
         if fuzzy:

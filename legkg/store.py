@@ -111,7 +111,24 @@ def _parse(store: ox.Store, data: bytes, path: Path) -> None:
     try:
         store.load(data, format=fmt, base_iri=path.resolve().as_uri())
     except SyntaxError as e:
-        raise LegkgError(f"{path}: not valid {fmt.name}: {e}") from None
+        where = _position(e, data, fmt)
+        message = str(e.args[0]) if e.args else str(e)
+        raise LegkgError(f"{path}{where}: not valid {fmt.name}: {_one_line(Exception(message))}") from None
+
+
+def _position(e: SyntaxError, data: bytes, fmt: ox.RdfFormat) -> str:
+    """``:line:column`` of a syntax error, from the parser or, for XML, from expat."""
+    if e.lineno:
+        return f":{e.lineno}:{e.offset or 1}"
+    if fmt == ox.RdfFormat.RDF_XML:
+        import xml.parsers.expat
+
+        parser = xml.parsers.expat.ParserCreate()
+        try:
+            parser.Parse(data, True)
+        except xml.parsers.expat.ExpatError as x:
+            return f":{x.lineno}:{x.offset + 1}"
+    return ""
 
 
 def load_store(path: Path | None = None) -> ox.Store:

@@ -51,16 +51,20 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_HYPHENS).casefold().split())
 
 
-def _singular(text: str) -> str:
+def singulars(text: str) -> list[str]:
+    """Possible singular forms of a phrase's last word: ``'pinches'`` -> ``['pinche', 'pinch']``."""
     words = text.split()
     if not words:
-        return text
-    w = words[-1]
-    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")):
-        if w.endswith(suffix) and len(w) > len(suffix) + 2 and not w.endswith("ss"):
-            w = w[: -len(suffix)] + repl
-            break
-    return " ".join(words[:-1] + [w])
+        return []
+    w, head = words[-1], words[:-1]
+    found = []
+    if len(w) > 4 and w.endswith("ies"):
+        found.append(w[:-3] + "y")
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        found.append(w[:-1])
+        if w.endswith("es"):
+            found.append(w[:-2])
+    return [" ".join(head + [f]) for f in found]
 
 
 def _or_list(items: list[str]) -> str:
@@ -76,10 +80,9 @@ class TermIndex:
         self._names: dict[str, list[tuple[Entity, bool]]] = {}
         for e in entities:
             for name, is_label in [(e.label, True)] + [(s, False) for s in e.synonyms]:
-                for key in {normalise(name), _singular(normalise(name))}:
-                    bucket = self._names.setdefault(key, [])
-                    if all(x.iri != e.iri for x, _ in bucket):
-                        bucket.append((e, is_label and key == normalise(name)))
+                bucket = self._names.setdefault(normalise(name), [])
+                if all(x.iri != e.iri for x, _ in bucket):
+                    bucket.append((e, is_label))
 
     @classmethod
     def load(cls, backend: Backend) -> TermIndex:
@@ -109,7 +112,8 @@ class TermIndex:
             syn = row.get("synonym")
             if syn is not None and syn.value not in item["synonyms"]:
                 item["synonyms"].append(syn.value)
-        return cls([Entity(i, d["label"], d["kind"], tuple(d["synonyms"])) for i, d in found.items()])
+        return cls([Entity(i, d["label"], d["kind"], tuple(sorted(d["synonyms"], key=str.casefold)))
+                    for i, d in sorted(found.items())])
 
     def get(self, iri: str) -> Entity | None:
         return self.entities.get(iri)
@@ -123,7 +127,8 @@ class TermIndex:
         """
         role = role or ("/".join(sorted(kinds)) if kinds else "term")
         if not text.strip():
-            raise Misuse(f"empty {role} term; give a label, synonym, CURIE or IRI")
+            what = "term" if role == "term" else f"{role} term"
+            raise Misuse(f"empty {what}; give a label, synonym, CURIE or IRI")
         if "\x00" in text or len(text) > 1000:
             raise UnknownTerm(f"unknown {role} {_short(text)!r}; terms are short names such as 'sciatica'")
         iri = self._as_iri(text.strip())
@@ -133,7 +138,7 @@ class TermIndex:
                 raise UnknownTerm(f"no entity with the IRI <{iri}> in the ontology")
             return self._check_kind(e, kinds, role, text)
         key = normalise(text)
-        hits = self._names.get(key) or self._names.get(_singular(key)) or []
+        hits = self._names.get(key) or next((self._names[k] for k in singulars(key) if k in self._names), [])
         allowed = [(e, lab) for e, lab in hits if not kinds or e.kind in kinds]
         if not allowed:
             if hits:

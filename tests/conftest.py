@@ -1,0 +1,97 @@
+"""Shared fixtures and helpers for the legkg test suite.
+
+Every test runs with ``LEGKG_CACHE_DIR`` pointing at a session temporary
+directory and without ``LEGKG_ONTOLOGY``, so nothing is written to
+``~/.cache`` or the source tree and the bundled ontology is the default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from legkg.cli import cli
+
+REPO = Path(__file__).resolve().parent.parent
+TESTS = REPO / "tests"
+DATA = TESTS / "data"
+TINY = DATA / "tiny.ttl"
+ONTOLOGY = REPO / "ontology" / "legkg-edit.owl"
+QUERIES = REPO / "queries"
+README = REPO / "README.md"
+
+LEGKG = "https://w3id.org/legkg/"
+
+# Real ontology IRIs used across the tests.
+SCIATICA = LEGKG + "Sciatica"
+PIRIFORMIS_SYNDROME = LEGKG + "PiriformisSyndrome"
+PIRIFORMIS_MUSCLE = LEGKG + "PiriformisMuscle"
+SCIATIC_NERVE = LEGKG + "SciaticNerve"
+NUMBNESS = LEGKG + "Numbness"
+TINGLING = LEGKG + "Tingling"
+
+# Fixture ontology (tests/data/tiny.ttl) IRIs.
+T = LEGKG
+T_REGION = T + "GadgetRegion"
+T_JOINT = T + "WidgetJoint"
+T_NERVE = T + "WidgetNerve"
+T_SPROCKET = T + "Sprocket"
+T_ACHE = T + "TestAche"
+T_SHARP_ACHE = T + "SharpTestAche"
+T_CATEGORY = T + "TestCategory"
+T_COND_A = T + "TestConditionA"
+T_COND_B = T + "TestConditionB"
+T_COND_C = T + "TestConditionC"
+T_SQUEEZE = T + "Squeeze"
+T_PINCH = T + "Pinch"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Send the derived-graph cache to a temporary directory for the whole session."""
+    cache = tmp_path_factory.mktemp("legkg-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEGKG_CACHE_DIR", str(cache))
+        mp.delenv("LEGKG_ONTOLOGY", raising=False)
+        yield cache
+
+
+def run(*args: str | os.PathLike[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process; return (exit code, stdout, stderr).
+
+    An exception escaping the CLI (anything but SystemExit) fails the test with
+    its traceback: the CLI promises one-line errors, never a traceback.
+    """
+    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="legkg")
+    exc = result.exception
+    if exc is not None and not isinstance(exc, SystemExit):
+        tb = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
+        pytest.fail(f"legkg {' '.join(map(str, args))} raised {exc!r}\n{tb}")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_json(*args: str | os.PathLike[str]) -> list[dict[str, Any]]:
+    """Run the CLI with ``--format json`` already in ``args``; assert success; parse stdout."""
+    code, out, err = run(*args)
+    assert code == 0, f"legkg {' '.join(map(str, args))} exited {code}\nstdout: {out}\nstderr: {err}"
+    data = json.loads(out)
+    assert isinstance(data, list), out
+    return data
+
+
+def labels(rows: list[dict[str, Any]], key: str = "label") -> set[str]:
+    """The set of one column's values."""
+    return {str(r[key]) for r in rows}
+
+
+@pytest.fixture
+def tiny() -> Path:
+    """Path to the purpose-built fixture ontology."""
+    return TINY

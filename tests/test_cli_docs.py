@@ -1,0 +1,67 @@
+"""Every command documents itself (--help with an Example) and appears in README.md."""
+
+from __future__ import annotations
+
+import re
+
+import click
+import pytest
+from conftest import README, run
+
+from legkg.cli import cli
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+    for name, cmd in sorted(group.commands.items()):
+        found.append((*path, name))
+        if isinstance(cmd, click.Group):
+            found += _commands(cmd, (*path, name))
+    return found
+
+
+COMMANDS = _commands(cli)
+
+
+def test_expected_commands_exist() -> None:
+    assert {("conditions",), ("describe",), ("terms",), ("query",), ("query", "list"),
+            ("query", "run"), ("query", "show"), ("sparql",), ("export",)} <= set(COMMANDS), COMMANDS
+
+
+@pytest.mark.parametrize("path", [(), *COMMANDS], ids=lambda p: " ".join(p) or "legkg")
+def test_help_has_example(path: tuple[str, ...]) -> None:
+    code, out, err = run(*path, "--help")
+    assert code == 0, err
+    assert f"Usage: legkg {' '.join(path)}".rstrip() in out, out
+    assert re.search(r"^\s*Examples?:", out, re.MULTILINE), f"no Example section:\n{out}"
+    examples = out[re.search(r"^\s*Examples?:", out, re.MULTILINE).end():]
+    assert re.search(rf"legkg {re.escape(' '.join(path))}", examples), f"example does not run it:\n{out}"
+
+
+def test_short_help_flag() -> None:
+    code, out, _ = run("-h")
+    assert code == 0 and "Usage: legkg" in out, out
+
+
+def test_version() -> None:
+    from legkg import __version__
+
+    code, out, _ = run("--version")
+    assert code == 0 and out.strip() == f"legkg {__version__}", out
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p))
+def test_command_in_readme(path: tuple[str, ...]) -> None:
+    text = README.read_text(encoding="utf-8")
+    assert f"legkg {' '.join(path)}" in text, f"README.md never shows 'legkg {' '.join(path)}'"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p))
+def test_readme_reference_usage_matches_help(path: tuple[str, ...]) -> None:
+    """The README's CLI reference shows each command's real usage line."""
+    code, out, err = run(*path, "--help")
+    assert code == 0, err
+    usage = out.splitlines()[0]
+    text = README.read_text(encoding="utf-8")
+    assert usage in text.splitlines(), f"README.md lacks the line {usage!r}"
+
