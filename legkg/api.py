@@ -202,14 +202,20 @@ _UPDATE = re.compile(
 )
 
 
-def run_sparql(backend: Backend, text: str, fmt: str) -> tuple[str, list[str], bytes | list[dict]]:
-    """Run a user's query; return its kind, columns and either serialised bytes or table rows."""
+def run_sparql(backend: Backend, text: str, fmt: str,
+               allow_service: bool = False) -> tuple[str, list[str], bytes | list[dict]]:
+    """Run a user's query; return its kind, columns and either serialised bytes or table rows.
+
+    SERVICE clauses, which make the engine call other servers, are refused unless allowed.
+    """
     if not text.strip():
         raise Misuse("empty query")
     from legkg.sparqltext import query_kind, strip_comments
 
     if _UPDATE.match(strip_comments(text)):
         raise Misuse("SPARQL updates are refused: legkg sparql only reads, and never changes the ontology")
+    if not allow_service and re.search(r"\bSERVICE\b", strip_comments(text), re.IGNORECASE):
+        raise Misuse("SERVICE (federated) queries reach other servers; pass --allow-service to run one")
     if fmt != "table":
         kind, data = backend.raw(text, fmt)
         return kind, [], data

@@ -30,6 +30,8 @@ class Settings:
     user: str | None = None
     timeout: float = 30.0
     user_agent: str | None = None
+    asserted: bool = False
+    linked: tuple[str, ...] = ()
     _backend: object = field(default=None, repr=False)
 
     def backend(self):
@@ -41,10 +43,14 @@ class Settings:
                 raise Misuse("--ontology and --endpoint exclude each other: push the file to the server instead")
             self._backend = RemoteBackend(self.endpoint, self.user, timeout=self.timeout,
                                           user_agent=self.user_agent or USER_AGENT)
+        if self._backend is None and self.linked:
+            from legkg.link import open_linked
+
+            self._backend = open_linked(self.ontology, self.linked, asserted=self.asserted)
         if self._backend is None:
             from legkg.store import open_backend
 
-            self._backend = open_backend(self.ontology)
+            self._backend = open_backend(self.ontology, asserted=self.asserted)
         return self._backend
 
 
@@ -143,9 +149,13 @@ def term_completer(*kinds: str):
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
 @click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
+@click.option("--asserted", is_flag=True, envvar="LEGKG_ASSERTED",
+              help="Answer over the asserted axioms alone, without the reasoner's inferences (env LEGKG_ASSERTED).")
+@click.option("--with", "linked", multiple=True, type=click.Choice(["hpo", "icd10cm"]),
+              help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
 @click.pass_context
 def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
-        user_agent: str | None) -> None:
+        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = ()) -> None:
     """Ask questions of the leg-lift knowledge graph.
 
     legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
@@ -156,7 +166,8 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
-    ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent)
+    ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
+                       asserted=asserted, linked=tuple(dict.fromkeys(linked)))
 
 
 @cli.command()
@@ -168,20 +179,32 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
               help="Works through this mechanism or a kind of it.")
 @click.option("--category", "-c", multiple=True, metavar="TERM", shell_complete=term_completer("condition"),
               help="Falls under this category or condition.")
+@click.option("--xref", "-x", "xref", metavar="V", help="Add a column with each condition's codes in vocabulary V "
+              "(ICD10CM, HP, SNOMEDCT, MONDO, DOID, MESH, UMLS ...).")
 @format_option()
 @click.pass_obj
-def conditions(settings: Settings, anatomy, symptom, mechanism, category, fmt) -> None:
+def conditions(settings: Settings, anatomy, symptom, mechanism, category, xref, fmt) -> None:
     """List conditions meeting every filter given (all conditions without filters).
 
     \b
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
       legkg conditions --category musculoskeletal --format json
+      legkg conditions --xref ICD10CM
     """
     from legkg.api import find_conditions
 
+    columns = ["id", "label", "article_category"]
+    if xref:
+        from legkg.mappings import vocabulary
+
+        vocabulary(xref)  # an unknown vocabulary is misuse, reported before the store loads
     rows = find_conditions(settings.backend(), anatomy, symptom, mechanism, category)
-    emit(rows, ["id", "label", "article_category"], fmt)
+    if xref:
+        from legkg.mappings import add_xrefs
+
+        columns.append(add_xrefs(settings.backend(), rows, xref))
+    emit(rows, columns, fmt)
 
 
 @cli.command()
@@ -226,7 +249,13 @@ def terms(settings: Settings, text: str | None, kind: str | None, fmt: str) -> N
 
 @cli.group()
 def query() -> None:
-    """List and run the canned queries in queries/*.rq."""
+    """List, show and run the canned queries in queries/*.rq.
+
+    \b
+    Example:
+      legkg query list
+      legkg query run conditions-by-symptom -p symptom "pins and needles"
+    """
 
 
 @query.command("list")
@@ -283,9 +312,10 @@ def query_run(settings: Settings, name: str, params, fmt: str) -> None:
 @click.argument("text", required=False)
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a file (- for stdin).")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries reach other servers).")
 @format_option(SPARQL_FORMATS)
 @click.pass_obj
-def sparql(settings: Settings, text: str | None, query_file, fmt: str) -> None:
+def sparql(settings: Settings, text: str | None, query_file, allow_service: bool, fmt: str) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query; common prefixes are predeclared.
 
     SELECT and ASK answers come as W3C SPARQL results (json, csv, tsv, xml) or
@@ -301,7 +331,7 @@ def sparql(settings: Settings, text: str | None, query_file, fmt: str) -> None:
     if (text is None) == (query_file is None):
         raise Misuse("give the query as an argument or with --file, not both or neither")
     source = text if text is not None else query_file.read()
-    kind, columns, payload = run_sparql(settings.backend(), source, fmt)
+    kind, columns, payload = run_sparql(settings.backend(), source, fmt, allow_service=allow_service)
     if isinstance(payload, bytes):
         out = sys.stdout.buffer
         out.write(payload if payload.endswith(b"\n") else payload + b"\n")
@@ -351,6 +381,16 @@ from legkg import cli_release as _cli_release  # noqa: E402 - registered after t
 
 for _command in (_cli_release.validate, _cli_release.release, _cli_release.mappings, _cli_release.link):
     cli.add_command(_command)
+
+from legkg import cli_reason as _cli_reason  # noqa: E402 - registered after the group exists
+
+for _command in (_cli_reason.reason, _cli_reason.explain):
+    cli.add_command(_command)
+
+from legkg.cli_icd10cm import link_icd10cm as _link_icd10cm  # noqa: E402 - registered after the group exists
+
+_cli_release.link.add_command(_link_icd10cm)
+
 
 
 def main() -> None:

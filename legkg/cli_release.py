@@ -55,9 +55,8 @@ def validate(settings: Settings, fmt: str) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Release folder (default: ontology/release beside the source).")
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Release date for the version IRI (default: today, UTC).")
-@click.option("--no-reason", is_flag=True, help="Skip the inferred file (no reasoner run).")
 @click.pass_obj
-def release(settings: Settings, output: Path | None, date_: str | None, no_reason: bool) -> None:
+def release(settings: Settings, output: Path | None, date_: str | None) -> None:
     """Build the Protégé-ready release: legkg.owl, legkg.ttl, legkg-inferred.owl, catalog-v001.xml.
 
     The files are built in a temporary folder and swapped in at the end, so a failed
@@ -70,8 +69,7 @@ def release(settings: Settings, output: Path | None, date_: str | None, no_reaso
     """
     from legkg.release import build_release
 
-    written = build_release(settings.ontology, output, date_, reason=not no_reason,
-                            progress=lambda m: click.echo(m, err=True))
+    written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True))
     for path in written:
         click.echo(str(path))
 
@@ -138,3 +136,46 @@ def link_hpo(force: bool) -> None:
 
     info = run_link(force=force, progress=lambda m: click.echo(m, err=True))
     click.echo(f"{info['graph']}: {info['terms']} HPO terms ({info['version']}) in {info['store']}")
+
+
+@link.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", type=(str, str), multiple=True, metavar="NAME VALUE",
+              help="A parameter value: a label, synonym, CURIE, IRI or mapped code.")
+@click.option("--format", "-f", "fmt", type=click.Choice(list(WRITERS)), default="table", show_default=True,
+              help="Output format.")
+@click.pass_obj
+def link_query(settings: Settings, name: str | None, params, fmt: str) -> None:
+    """Run a cross-vocabulary canned query (queries/linked/*.rq) over the ontology and the linked HPO.
+
+    Without NAME, list the queries.
+
+    \b
+    Example:
+      legkg link query
+      legkg link query hpo-nervous-system-conditions
+      legkg link query hpo-ancestors-of -p symptom numbness
+    """
+    from legkg.link import linked_query_names, open_linked, run_linked
+    from legkg.queries import parse_query
+    from legkg.resources import queries_dir
+
+    if name is None:
+        rows = []
+        for n in linked_query_names():
+            q = parse_query(n, (queries_dir() / "linked" / f"{n}.rq").read_text(encoding="utf-8"))
+            rows.append({"id": n, "label": q.title, "parameters": ", ".join(p.name for p in q.params),
+                         "description": q.description})
+        _emit(rows, ["id", "label", "parameters", "description"], fmt)
+        return
+    if settings.endpoint:
+        from legkg.errors import Misuse
+
+        raise Misuse("linked queries run on the embedded store; drop --endpoint")
+    from legkg.link import LINKED
+
+    vocab = name.split("-", 1)[0]  # hpo-*.rq needs the HPO, icd10cm-*.rq ICD-10-CM
+    graphs = settings.linked or ((vocab,) if vocab in LINKED else ("hpo",))
+    backend = open_linked(settings.ontology, graphs, asserted=settings.asserted)
+    columns, rows = run_linked(backend, name, params)
+    _emit(rows, columns, fmt)

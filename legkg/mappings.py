@@ -203,7 +203,7 @@ def check_ontology(ontology: Path | None = None) -> str:
     from legkg.store import open_backend
 
     want = mapping_triples(load_mappings())
-    have = ontology_triples(open_backend(ontology))
+    have = ontology_triples(open_backend(ontology, asserted=True))
     missing, extra = sorted(want - have), sorted(have - want)
     parts = [f"missing {len(missing)} (e.g. {curie(missing[0][0])} {curie(missing[0][1])} {missing[0][2]})"
              if missing else "", f"extra {len(extra)} (e.g. {curie(extra[0][0])} {extra[0][2]})" if extra else ""]
@@ -302,3 +302,20 @@ def resolve_code(backend, code: str) -> str | None:
             raise AmbiguousTerm(f"{v.prefix}:{local} is mapped to {names}; use one of the ids")
         entities = preferred
     return entities[0]
+
+
+def add_xrefs(backend, rows: list[dict], vocab: str) -> str:
+    """Add to each row (with an ``id`` CURIE) the entity's codes in one vocabulary; return the column name.
+
+    The codes come from the store's SKOS mapping annotations, joined with ``; ``.
+    """
+    v = vocabulary(vocab)
+    values = " ".join(f"skos:{m}" for m in MATCHES)
+    query = (f"SELECT ?entity ?target WHERE {{ VALUES ?p {{ {values} }} ?entity ?p ?target . "
+             f"FILTER (isIRI(?target) && STRSTARTS(STR(?target), \"{v.namespace}\")) }}")
+    codes: dict[str, set[str]] = {}
+    for r in backend.select(query):
+        codes.setdefault(curie(r["entity"].value), set()).add(f"{v.prefix}:{r['target'].value[len(v.namespace):]}")
+    for row in rows:
+        row[v.prefix] = "; ".join(sorted(codes.get(str(row.get("id")), ())))
+    return v.prefix

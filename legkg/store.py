@@ -131,29 +131,53 @@ def _position(e: SyntaxError, data: bytes, fmt: ox.RdfFormat) -> str:
     return ""
 
 
-def load_store(path: Path | None = None) -> ox.Store:
-    """Load an ontology and its relation graph into a new in-memory store."""
-    return _load(path)[0]
+def load_store(path: Path | None = None, asserted: bool = False) -> ox.Store:
+    """Load an ontology, its relation graph and (unless ``asserted``) the reasoner's inferences.
+
+    The inferences (:func:`legkg.reason.inferred_quads`) add plain ``rdfs:subClassOf`` links
+    between named classes to the default graph and inferred property facts to the graph
+    ``legkg:graph/inferred``; they come from an artefact keyed by the source, never stale.
+    """
+    return _load(path, asserted)[0]
 
 
-def _load(path: Path | None = None) -> tuple[ox.Store, str]:
+def _inferred(path: Path, source: bytes) -> bytes:
+    """The inferences for this source; a syntax error is reported by the store's own parser."""
+    from legkg.reason import inferred_quads
+
+    try:
+        return inferred_quads(path, source)
+    except LegkgError:
+        _parse(ox.Store(), source, path)  # reads better, with a position, if the file is malformed
+        raise
+
+
+def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, str]:
     """Load the store; also return the content key of what was loaded."""
     path = Path(path) if path else ontology_path()
+    if path.suffix.lower() not in _FORMATS:
+        raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
     try:
         source = path.read_bytes()
     except OSError as e:
         raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
     rules = _rules()
-    cached = cache_dir() / f"{content_key(source, rules)}.nt"
+    inferred = b"" if asserted else _inferred(path, source)
+    parts = (source, rules, path.suffix.lower().encode()) + ((inferred,) if inferred else ())
+    cached = cache_dir() / f"{content_key(*parts)}.nt"
     store = ox.Store()
     try:
         data = cached.read_bytes()
         if data.endswith(_COMPLETE):  # written by us, whole: skip re-validation
             store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+            if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
+                store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
             return store, cached.stem
     except (OSError, SyntaxError):
         store.clear()
     _parse(store, source, path)
+    if inferred:
+        store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
     store.update(rules.decode("utf-8"))
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
@@ -250,7 +274,7 @@ def _one_line(e: Exception, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def open_backend(ontology: Path | None = None) -> LocalBackend:
-    """Open the embedded store over the bundled ontology (or another file)."""
-    store, key = _load(ontology)
+def open_backend(ontology: Path | None = None, asserted: bool = False) -> LocalBackend:
+    """Open the embedded store over the bundled ontology (or another file), with inferences unless ``asserted``."""
+    store, key = _load(ontology, asserted)
     return LocalBackend(store, cache_key=key)

@@ -77,16 +77,26 @@ class TermIndex:
 
     def __init__(self, entities: list[Entity]) -> None:
         self.entities = {e.iri: e for e in entities}
+        self.backend: Backend | None = None
         self._names: dict[str, list[tuple[Entity, bool]]] = {}
+        self._singular_names: dict[str, list[tuple[Entity, bool]]] = {}  # 'cog wheel' for a name 'cog wheels'
         for e in entities:
             for name, is_label in [(e.label, True)] + [(s, False) for s in e.synonyms]:
-                bucket = self._names.setdefault(normalise(name), [])
-                if all(x.iri != e.iri for x, _ in bucket):
-                    bucket.append((e, is_label))
+                key = normalise(name)
+                for table, k in [(self._names, key)] + [(self._singular_names, c) for c in singulars(key)]:
+                    bucket = table.setdefault(k, [])
+                    if all(x.iri != e.iri for x, _ in bucket):
+                        bucket.append((e, is_label))
 
     @classmethod
     def load(cls, backend: Backend) -> TermIndex:
         """Read the index from a backend (cached beside a local store)."""
+        index = cls._load(backend)
+        index.backend = backend  # codes of mapped vocabularies (ICD10CM:M54.30) are looked up in it on demand
+        return index
+
+    @classmethod
+    def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
             from legkg.store import atomic_write, cache_dir
@@ -138,7 +148,7 @@ class TermIndex:
                 raise UnknownTerm(f"no entity with the IRI <{iri}> in the ontology")
             return self._check_kind(e, kinds, role, text)
         key = normalise(text)
-        hits = self._names.get(key) or next((self._names[k] for k in singulars(key) if k in self._names), [])
+        hits = self._lookup(key)
         allowed = [(e, lab) for e, lab in hits if not kinds or e.kind in kinds]
         if not allowed:
             if hits:
@@ -153,6 +163,14 @@ class TermIndex:
         cands = "; ".join(f"{e.id} ({e.label}, {e.kind})" for e, _ in allowed)
         raise AmbiguousTerm(f"{text.strip()!r} is ambiguous: it names {cands}; use one of the ids")
 
+    def _lookup(self, key: str) -> list[tuple[Entity, bool]]:
+        """Entities named ``key``: exactly, then as the singular of a name, then in the singular."""
+        for k in (key, *singulars(key)):
+            for table in (self._names, self._singular_names):
+                if k in table:
+                    return table[k]
+        return []
+
     def _as_iri(self, text: str) -> str | None:
         if text.startswith("<") and text.endswith(">"):
             return text[1:-1]
@@ -160,9 +178,15 @@ class TermIndex:
             return text
         if _CURIE.match(text) and not text.lower().startswith(("http:", "https:")):
             iri = expand(text)
+            if iri is None and self.backend is not None:
+                from legkg.mappings import resolve_code
+
+                iri = resolve_code(self.backend, text)
             if iri is None:
                 prefix = text.split(":", 1)[0]
-                known = ", ".join(sorted(PREFIXES))
+                from legkg.mappings import VOCABULARIES
+
+                known = ", ".join(sorted(PREFIXES)) + "; mapped vocabularies: " + ", ".join(VOCABULARIES)
                 raise UnknownTerm(f"unknown prefix {prefix!r} in {text!r}; known prefixes: {known}")
             return iri
         return None
