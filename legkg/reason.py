@@ -295,7 +295,9 @@ def _write_input(store: ox.Store, extra: list[str], folder: Path) -> Path:
 
     raw = folder / "input-raw.nt"
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    raw.write_bytes(data + ("\n".join(extra) + "\n").encode("utf-8"))
+    imports = f"<{OWL}imports>".encode()
+    data = b"\n".join(line for line in data.split(b"\n") if imports not in line)  # reason offline, on this file
+    raw.write_bytes(data + b"\n" + ("\n".join(extra) + "\n").encode("utf-8"))
     world = owlready2.World()
     try:
         world.get_ontology(raw.as_uri()).load()
@@ -631,8 +633,12 @@ def reason(path: Path | None = None, reasoner: str = "hermit", timeout: float = 
 def _artefact_bytes(key: str, result: Result) -> bytes:
     lines = [f"{_HEADER}{key} reasoner={result.reasoner}"]
     sub = f"<{RDFS}subClassOf>"
-    for c, d in result.hierarchy:
+    note = f'"inferred by the reasoner ({result.reasoner}), not asserted; \'legkg explain\' shows why"@en'
+    for n, (c, d) in enumerate(result.hierarchy):
         lines.append(f"<{c}> {sub} <{d}> .")
+        ax = f"_:inferred{n}"  # reified like the asserted facts, so 'legkg describe' can say where it comes from
+        lines += [f"{ax} <{RDF}subject> <{c}> .", f"{ax} <{RDF}predicate> {sub} .", f"{ax} <{RDF}object> <{d}> .",
+                  f"{ax} <{LEGKG}background> {note} ."]
     for i, t in result.types:
         lines.append(f"<{i}> <{RDF}type> <{t}> .")
     for s, p, o in result.facts:
