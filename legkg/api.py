@@ -202,30 +202,49 @@ _UPDATE = re.compile(
 )
 
 
-def run_sparql(backend: Backend, text: str, fmt: str,
-               allow_service: bool = False) -> tuple[str, list[str], bytes | list[dict]]:
-    """Run a user's query; return its kind, columns and either serialised bytes or table rows.
+def run_sparql(backend: Backend, text: str, fmt: str, allow_service: bool = False, timeout: float = 30.0,
+               limit: int = 10_000) -> tuple[str, list[str], bytes | list[dict], bool]:
+    """Run a user's query; return its kind, columns, serialised bytes or table rows, and whether it was cut.
 
-    SERVICE clauses, which make the engine call other servers, are refused unless allowed.
+    SERVICE clauses, which make the engine call other servers, are refused unless allowed. The
+    query is stopped after ``timeout`` seconds, and its answer cut to ``limit`` rows.
     """
+    from legkg.limits import cut_results, run_with_time_limit
+    from legkg.sparqltext import query_kind, strip_comments
+    from legkg.store import LocalBackend
+
+    def fetch(query_format: str) -> tuple[str, bytes]:
+        if isinstance(backend, LocalBackend):
+            return run_with_time_limit(lambda: backend.raw(text, query_format), timeout)
+        return backend.raw(text, query_format)
+
+    def limited(query_format: str) -> tuple[str, bytes, bool]:
+        if query_format == "csv" and query_kind(text) == "select":  # CSV cannot be read back: go through TSV
+            kind, data = fetch("tsv")
+            data, _, cut = cut_results(data, kind, "tsv", limit, out="csv")
+            return kind, data, cut
+        kind, data = fetch(query_format)
+        data, _, cut = cut_results(data, kind, query_format, limit)
+        return kind, data, cut
+
     if not text.strip():
         raise Misuse("empty query")
-    from legkg.sparqltext import query_kind, strip_comments
-
     if _UPDATE.match(strip_comments(text)):
         raise Misuse("SPARQL updates are refused: legkg sparql only reads, and never changes the ontology")
     if not allow_service and re.search(r"\bSERVICE\b", strip_comments(text), re.IGNORECASE):
         raise Misuse("SERVICE (federated) queries reach other servers; pass --allow-service to run one")
     if fmt != "table":
-        kind, data = backend.raw(text, fmt)
-        return kind, [], data
+        kind, data, cut = limited(fmt)
+        return kind, [], data, cut
     kind = query_kind(text)
     if kind == "graph":
-        return kind, [], backend.raw(text, "ttl")[1]
+        _, data, cut = limited("ttl")
+        return kind, [], data, cut
     if kind == "ask":
-        answer = json.loads(backend.raw(text, "json")[1])["boolean"]
-        return kind, ["answer"], [{"answer": "yes" if answer else "no"}]
-    return kind, *_tsv_rows(backend.raw(text, "tsv")[1])
+        answer = json.loads(fetch("json")[1])["boolean"]
+        return kind, ["answer"], [{"answer": "yes" if answer else "no"}], False
+    _, data, cut = limited("tsv")
+    return (kind, *_tsv_rows(data), cut)
 
 
 def _tsv_rows(data: bytes) -> tuple[list[str], list[dict]]:

@@ -313,9 +313,14 @@ def query_run(settings: Settings, name: str, params, fmt: str) -> None:
 @click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a file (- for stdin).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries reach other servers).")
+@click.option("--timeout", "time_limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              metavar="SECONDS", help="Stop the query after this long.")
+@click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Cut the answer to this many rows (or triples), with a warning.")
 @format_option(SPARQL_FORMATS)
 @click.pass_obj
-def sparql(settings: Settings, text: str | None, query_file, allow_service: bool, fmt: str) -> None:
+def sparql(settings: Settings, text: str | None, query_file, allow_service: bool, time_limit: float, limit: int,
+           fmt: str) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query; common prefixes are predeclared.
 
     SELECT and ASK answers come as W3C SPARQL results (json, csv, tsv, xml) or
@@ -331,7 +336,10 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
     if (text is None) == (query_file is None):
         raise Misuse("give the query as an argument or with --file, not both or neither")
     source = text if text is not None else query_file.read()
-    kind, columns, payload = run_sparql(settings.backend(), source, fmt, allow_service=allow_service)
+    kind, columns, payload, cut = run_sparql(settings.backend(), source, fmt, allow_service=allow_service,
+                                             timeout=time_limit, limit=limit)
+    if cut:
+        click.echo(f"warning: the answer was cut to {limit} rows (--limit)", err=True)
     if isinstance(payload, bytes):
         out = sys.stdout.buffer
         out.write(payload if payload.endswith(b"\n") else payload + b"\n")
