@@ -63,13 +63,22 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         yield cache
 
 
+# When a SPARQL endpoint is set here (tests/test_competency_remote.py does), commands that can
+# query a server are sent to it, so the same questions are asked of the embedded store and servers.
+REMOTE_COMMANDS = {"conditions", "describe", "terms", "query", "sparql", "ask", "triage", "graph"}
+endpoint: list[str] = []
+
+
 def run(*args: str | os.PathLike[str]) -> tuple[int, str, str]:
     """Run the CLI in-process; return (exit code, stdout, stderr).
 
     An exception escaping the CLI (anything but SystemExit) fails the test with
     its traceback: the CLI promises one-line errors, never a traceback.
     """
-    result = CliRunner().invoke(cli, [str(a) for a in args], prog_name="legkg")
+    argv = [str(a) for a in args]
+    if endpoint and argv and argv[0] in REMOTE_COMMANDS and "--ontology" not in argv:
+        argv = ["--endpoint", endpoint[0], *argv]
+    result = CliRunner().invoke(cli, argv, prog_name="legkg")
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):
         tb = "".join(traceback.format_exception(*result.exc_info)) if result.exc_info else ""
