@@ -375,30 +375,48 @@ def export(settings: Settings, fmt: str, output: str) -> None:
         click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
 
 
-from legkg.cli_remote import push as _push  # noqa: E402 - registered after the group exists
+# Commands in other modules are imported only when used, so a query does not pay for them.
+LAZY_COMMANDS = {
+    "push": "legkg.cli_remote:push",
+    "ask": "legkg.cli_ask:ask",
+    "triage": "legkg.cli_ask:triage",
+    "graph": "legkg.cli_ask:graph",
+    "serve": "legkg.cli_serve:serve",
+    "validate": "legkg.cli_release:validate",
+    "release": "legkg.cli_release:release",
+    "mappings": "legkg.cli_release:mappings",
+    "link": "legkg.cli_release:link",
+    "reason": "legkg.cli_reason:reason",
+    "explain": "legkg.cli_reason:explain",
+}
+LAZY_SUBCOMMANDS = {"link": ["legkg.cli_icd10cm:link_icd10cm"]}
 
-cli.add_command(_push)
 
-from legkg import cli_ask as _cli_ask  # noqa: E402 - registered after the group exists
-from legkg import cli_serve as _cli_serve  # noqa: E402
+def _load(target: str) -> click.Command:
+    import importlib
 
-for _command in (_cli_ask.ask, _cli_ask.triage, _cli_ask.graph, _cli_serve.serve):
-    cli.add_command(_command)
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
 
-from legkg import cli_release as _cli_release  # noqa: E402 - registered after the group exists
 
-for _command in (_cli_release.validate, _cli_release.release, _cli_release.mappings, _cli_release.link):
-    cli.add_command(_command)
+def _lazy_list(self: click.Group, ctx: click.Context) -> list[str]:
+    return sorted(set(click.Group.list_commands(self, ctx)) | set(LAZY_COMMANDS))
 
-from legkg import cli_reason as _cli_reason  # noqa: E402 - registered after the group exists
 
-for _command in (_cli_reason.reason, _cli_reason.explain):
-    cli.add_command(_command)
+def _lazy_get(self: click.Group, ctx: click.Context, name: str) -> click.Command | None:
+    command = click.Group.get_command(self, ctx, name)
+    if command is None and name in LAZY_COMMANDS:
+        command = _load(LAZY_COMMANDS[name])
+        for sub in LAZY_SUBCOMMANDS.get(name, []):
+            extra = _load(sub)
+            if isinstance(command, click.Group) and extra.name not in command.commands:
+                command.add_command(extra)
+        self.add_command(command, name)
+    return command
 
-from legkg.cli_icd10cm import link_icd10cm as _link_icd10cm  # noqa: E402 - registered after the group exists
 
-_cli_release.link.add_command(_link_icd10cm)
-
+LegkgGroup.list_commands = _lazy_list
+LegkgGroup.get_command = _lazy_get
 
 
 def main() -> None:

@@ -47,9 +47,10 @@ INFERRED_GRAPH = LEGKG + "graph/inferred"
 NOTHING = OWL + "Nothing"
 THING = OWL + "Thing"
 REASONERS = ("hermit", "pellet", "rl")
-ARTEFACT_NAME = "legkg-inferred.nq"
-_HEADER = "# legkg-inferred source-key="
-_END = b"# legkg: end of inferences\n"
+from legkg.artefacts import END as _END  # noqa: E402
+from legkg.artefacts import HEADER as _HEADER  # noqa: E402
+from legkg.artefacts import bundled_artefact, current_artefact, source_key  # noqa: E402
+
 _JVM_FLAGS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m", "-Xmx1500M"]
 
 Progress = Callable[[str], None]
@@ -646,37 +647,6 @@ def _artefact_bytes(key: str, result: Result) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8") + _END
 
 
-def bundled_artefact() -> Path:
-    """Where the committed artefact of the bundled ontology lives (``ontology/inferred``)."""
-    from legkg.resources import ontology_path
-
-    return ontology_path().parent / "inferred" / ARTEFACT_NAME
-
-
-def read_key(path: Path) -> str | None:
-    """The source key written in an artefact's first line, or None."""
-    try:
-        with path.open("rb") as f:
-            first = f.readline().decode("utf-8", "replace").strip()
-    except OSError:
-        return None
-    if not first.startswith(_HEADER):
-        return None
-    return first[len(_HEADER):].split()[0]
-
-
-def source_key(data: bytes, suffix: str = ".owl") -> str:
-    """The key of an ontology source (its bytes and file type) for inferred artefacts.
-
-    Example:
-        >>> source_key(b"abc").endswith("-0.1.0")
-        True
-    """
-    from legkg.store import content_key
-
-    return content_key(data, suffix.lower().encode("utf-8"), b"inferred-v1")
-
-
 def materialise(path: Path | None = None, reasoner: str = "hermit", timeout: float = 120.0,
                 progress: Progress | None = None) -> tuple[bytes, Result]:
     """Reason once and return the artefact (N-Quads: hierarchy and types in the default graph,
@@ -711,12 +681,9 @@ def inferred_quads(path: Path | None, data: bytes, progress: Progress | None = N
     key = source_key(data, suffix)
     bundled = bundled_artefact()
     cached = cache_dir() / f"inferred-{key}.nq"
-    for candidate in (bundled, cached):
-        if read_key(candidate) == key:
-            with contextlib.suppress(OSError):
-                blob = candidate.read_bytes()
-                if blob.endswith(_END):
-                    return blob
+    current = current_artefact(key)
+    if current is not None:
+        return current
     chosen = os.environ.get("LEGKG_REASONER", "").strip().lower()
     if chosen and chosen not in REASONERS:
         raise Misuse(f"LEGKG_REASONER={chosen!r} is not a reasoner; use {', '.join(REASONERS)}")

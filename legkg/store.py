@@ -143,6 +143,11 @@ def load_store(path: Path | None = None, asserted: bool = False) -> ox.Store:
 
 def _inferred(path: Path, source: bytes) -> bytes:
     """The inferences for this source; a syntax error is reported by the store's own parser."""
+    from legkg.artefacts import current_artefact, source_key
+
+    current = current_artefact(source_key(source, path.suffix))
+    if current is not None:  # the usual case: no reasoning code is loaded
+        return current
     from legkg.reason import inferred_quads
 
     try:

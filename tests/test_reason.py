@@ -15,7 +15,8 @@ import pytest
 from conftest import DATA, LEGKG, ONTOLOGY, labels, run, run_json
 
 from legkg import reason as reason_mod
-from legkg.reason import NOTHING, bundled_artefact, find_java, read_key, source_key
+from legkg.artefacts import bundled_artefact, read_key, source_key
+from legkg.reason import NOTHING, find_java
 
 BROKEN_INCONSISTENT = DATA / "broken-inconsistent.owl"
 BROKEN_UNSATISFIABLE = DATA / "broken-unsatisfiable.owl"
