@@ -81,10 +81,6 @@ class ReasonerUnavailable(LegkgError):
 
 # --- the source, read once ---------------------------------------------------------------------
 
-_FORMATS = {".owl": ox.RdfFormat.RDF_XML, ".rdf": ox.RdfFormat.RDF_XML, ".xml": ox.RdfFormat.RDF_XML,
-            ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld": ox.RdfFormat.JSON_LD}
-
-
 def _source(path: Path | None) -> tuple[Path, bytes]:
     from legkg.resources import ontology_path
 
@@ -96,14 +92,10 @@ def _source(path: Path | None) -> tuple[Path, bytes]:
 
 
 def _parse(path: Path, data: bytes) -> ox.Store:
+    from legkg.store import parse_into
+
     store = ox.Store()
-    fmt = _FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
-    try:
-        store.load(data, format=fmt, base_iri=path.resolve().as_uri())
-    except SyntaxError as e:
-        raise LegkgError(f"{path}: not valid {fmt.name}: {' '.join(str(e).split())[:200]}") from None
+    parse_into(store, data, path)
     return store
 
 

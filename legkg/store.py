@@ -104,7 +104,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _parse(store: ox.Store, data: bytes, path: Path) -> None:
+def parse_into(store: ox.Store, data: bytes, path: Path) -> None:
+    """Parse an RDF file's bytes into a store; a syntax error names the file, line and column."""
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
@@ -153,7 +154,7 @@ def _inferred(path: Path, source: bytes) -> bytes:
     try:
         return inferred_quads(path, source)
     except LegkgError:
-        _parse(ox.Store(), source, path)  # reads better, with a position, if the file is malformed
+        parse_into(ox.Store(), source, path)  # reads better, with a position, if the file is malformed
         raise
 
 
@@ -180,7 +181,7 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
             return store, cached.stem
     except (OSError, SyntaxError):
         store.clear()
-    _parse(store, source, path)
+    parse_into(store, source, path)
     if inferred:
         store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
     store.update(rules.decode("utf-8"))
