@@ -362,17 +362,21 @@ def export(settings: Settings, fmt: str, output: str) -> None:
     """
     from legkg.export import export_ontology
 
-    data = export_ontology(settings.ontology, fmt)
+    write_output(export_ontology(settings.ontology, fmt), output, fmt)
+
+
+def write_output(data: bytes, output: str, fmt: str) -> None:
+    """Write bytes to stdout (``-``) or atomically to a file, and say what was written."""
     if output == "-":
         sys.stdout.buffer.write(data)
-    else:
-        from legkg.store import atomic_write
+        return
+    from legkg.store import atomic_write
 
-        try:
-            atomic_write(Path(output), data)
-        except OSError as e:
-            raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
-        click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+    try:
+        atomic_write(Path(output), data)
+    except OSError as e:
+        raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
+    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
 
 
 # Commands in other modules are imported only when used, so a query does not pay for them.

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 import click
 
-from legkg.cli import Settings, emit, format_option, term_completer
-from legkg.errors import LegkgError
+from legkg.cli import Settings, emit, format_option, term_completer, write_output
 
 
 @click.command()
@@ -102,14 +100,4 @@ def graph(settings: Settings, term: str, depth: int, fmt: str, output: str) -> N
     """
     from legkg.graph import draw, neighbourhood
 
-    data = draw(neighbourhood(settings.backend(), term, depth), fmt)
-    if output == "-":
-        sys.stdout.buffer.write(data)
-        return
-    from legkg.store import atomic_write
-
-    try:
-        atomic_write(Path(output), data)
-    except OSError as e:
-        raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
-    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+    write_output(draw(neighbourhood(settings.backend(), term, depth), fmt), output, fmt)
