@@ -103,6 +103,7 @@ LAZY_COMMANDS = {
     "triage": "legkg.cli.ask:triage",
     "graph": "legkg.cli.ask:graph",
     "serve": "legkg.cli.serve:serve",
+    "site": "legkg.cli.site:site",
     "validate": "legkg.cli.release:validate",
     "release": "legkg.cli.release:release",
     "mappings": "legkg.cli.release:mappings",

@@ -24,10 +24,13 @@ from legkg.core.errors import LegkgError
               help="Query worker processes.")
 @click.pass_obj
 def serve(settings: Settings, host: str, port: int, query_timeout: float, row_limit: int, workers: int) -> None:
-    """Serve the ontology as a read-only SPARQL 1.1 Protocol endpoint (GET and POST at /sparql).
+    """Serve the ontology's web pages and a read-only SPARQL 1.1 Protocol endpoint (GET and POST at /sparql).
 
-    Answers come in the W3C formats chosen by the Accept header (or a format
-    parameter); updates are refused with 403.
+    Open the printed address in a browser: a page per term at the path of its
+    IRI (HTML, or Turtle, RDF/XML, JSON-LD and N-Triples by Accept header or
+    extension), search, and the canned queries as forms. SPARQL answers come in
+    the W3C formats chosen by the Accept header (or a format parameter);
+    updates are refused with 403.
 
     \b
     Example:
@@ -44,7 +47,9 @@ def serve(settings: Settings, host: str, port: int, query_timeout: float, row_li
         raise LegkgError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable beyond this machine", err=True)
-    click.echo(f"serving {server.url} (read-only; Ctrl-C to stop)", err=True)
+    shown = f"[{server.host}]" if ":" in str(server.host) else server.host
+    click.echo(f"pages at http://{shown}:{server.port}/ and SPARQL at {server.url} (read-only; Ctrl-C to stop)",
+               err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 
 import pyoxigraph as ox
 
@@ -25,6 +26,7 @@ from legkg.store.terms import Entity, TermIndex
 COLOURS = {"anatomy": "#cfe8ff", "condition": "#ffd6d6", "mechanism": "#fff1c2", "symptom": "#dff5d8",
            "situation": "#eadcff", "care": "#d8f3f0", "urgency": "#ffc9a3", "frequency": "#eeeeee", "onset": "#eeeeee"}
 FORMATS = ("svg", "png", "dot", "mermaid")
+Href = Callable[[Entity], "str | None"]
 
 
 class Graph:
@@ -66,23 +68,26 @@ def neighbourhood(backend: Backend, term: str, depth: int = 1, max_nodes: int = 
     return graph
 
 
-def render(graph: Graph, fmt: str) -> str:
-    """The graph as DOT or Mermaid text."""
+def render(graph: Graph, fmt: str, href: Href | None = None) -> str:
+    """The graph as DOT or Mermaid text; ``href`` gives each node a link (DOT only)."""
     if fmt == "mermaid":
         return _mermaid(graph)
-    return _dot(graph)
+    return _dot(graph, href)
 
 
 def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _dot(graph: Graph) -> str:
+def _dot(graph: Graph, href: Href | None = None) -> str:
     lines = ["digraph legkg {", "  rankdir=LR;", '  node [shape=box, style="rounded,filled", fontname="Helvetica"];',
              '  edge [fontname="Helvetica", fontsize=10];']
     for iri, e in sorted(graph.nodes.items()):
         width = ", penwidth=2" if iri == graph.centre.iri else ""
-        lines.append(f"  {_q(e.id)} [label={_q(e.label)}, fillcolor={_q(COLOURS.get(e.kind, '#ffffff'))}{width}];")
+        url = href(e) if href else None
+        link = f", URL={_q(url)}, target=\"_top\", tooltip={_q(f'{e.label} ({e.kind})')}" if url else ""
+        fill = _q(COLOURS.get(e.kind, "#ffffff"))
+        lines.append(f"  {_q(e.id)} [label={_q(e.label)}, fillcolor={fill}{width}{link}];")
     for s, label, o in sorted(graph.edges):
         lines.append(f"  {_q(graph.nodes[s].id)} -> {_q(graph.nodes[o].id)} [label={_q(label)}];")
     return "\n".join(lines + ["}", ""])
@@ -101,17 +106,20 @@ def _mermaid(graph: Graph) -> str:
     return "\n".join(lines) + "\n"
 
 
-def draw(graph: Graph, fmt: str) -> bytes:
-    """The picture's bytes: DOT or Mermaid text, or SVG/PNG drawn by Graphviz's ``dot``."""
+def draw(graph: Graph, fmt: str, href: Href | None = None) -> bytes:
+    """The picture's bytes: DOT or Mermaid text, or SVG/PNG drawn by Graphviz's ``dot``.
+
+    ``href`` maps a node to the address its box links to (SVG and DOT), or None for no link.
+    """
     if fmt not in FORMATS:
         raise Misuse(f"unknown graph format {fmt!r}; use {', '.join(FORMATS)}")
     if fmt in ("dot", "mermaid"):
-        return render(graph, fmt).encode("utf-8")
+        return render(graph, fmt, href).encode("utf-8")
     dot = shutil.which("dot")
     if dot is None:
         raise LegkgError("Graphviz's 'dot' is not installed (apt-get install graphviz); "
                          "--format dot or mermaid work without it")
-    done = subprocess.run([dot, f"-T{fmt}"], input=_dot(graph).encode("utf-8"), capture_output=True, timeout=60)
+    done = subprocess.run([dot, f"-T{fmt}"], input=_dot(graph, href).encode("utf-8"), capture_output=True, timeout=60)
     if done.returncode != 0:
         raise LegkgError(f"dot failed: {' '.join(done.stderr.decode(errors='replace').split())[:200]}")
     return done.stdout

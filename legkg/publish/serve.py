@@ -109,6 +109,9 @@ class SparqlServer:
         self.httpd.daemon_threads = True
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None
+        from legkg.publish import web
+
+        web.configure(ontology, self.run_query)  # pages; their raw queries run on this server's workers
 
     @property
     def url(self) -> str:
@@ -209,10 +212,26 @@ def _handler(server: SparqlServer):
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server naming
             url = urlsplit(self.path)
-            if url.path not in ("/sparql", "/query", "/"):
-                return self._text(404, "not found: send queries to /sparql")
             params = parse_qs(url.query)
+            if url.path not in ("/sparql", "/query") and not (url.path == "/" and "query" in params):
+                return self._page(url.path, url.query)
             self._answer(params, (params.get("query") or [None])[0])
+
+        do_HEAD = do_GET  # noqa: N815
+
+        def _page(self, path: str, query: str) -> None:
+            from legkg.publish import web
+
+            answer = web.handle(self.command, path, query, self.headers)
+            if answer is None:
+                return self._text(404, "not found: pages start at /, SPARQL queries go to /sparql")
+            status, headers, body = answer
+            self.send_response(status)
+            for name, value in {"Content-Length": str(len(body)), **headers}.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
 
         def do_POST(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
