@@ -143,11 +143,14 @@ class Site:
         stem, ext = (stem, "." + ext) if dot and "." + ext.lower() in (".html", ".ttl", ".owl", ".rdf", ".jsonld",
                                                                        ".nt") else (name, "")
         fmt = negotiate(ext, accept)
+        if stem == ONTOLOGY_NAME and ext == ".owl":  # the ontology IRI itself: RDF/XML unless a browser asks
+            fmt = negotiate("", accept)
+            fmt, ext = ("html" if fmt == "html" and "html" in accept else "owl"), ""
         if stem == ONTOLOGY_NAME:
             if fmt is None:
                 return 406, {"Content-Type": "text/plain; charset=utf-8"}, b"not acceptable: ask for text/html, " \
                     b"text/turtle, application/rdf+xml, application/ld+json or application/n-triples\n"
-            return self.cached(("ontology", fmt), lambda: self._ontology(fmt, ext))
+            return self.cached(("ontology", fmt, ext), lambda: self._ontology(fmt, ext))
         iri = LEGKG + stem
         if self.index.get(iri) is None or "/" in stem:
             return None
@@ -199,7 +202,7 @@ class Site:
 
         try:
             svg = draw(neighbourhood(self.backend, iri, 1, max_nodes=40), "svg",
-                       href=lambda e: self.term_href(e.id, root=""))
+                       href=lambda e: self.term_href(e.id))
         except LegkgError:
             return None
         text = svg.decode("utf-8")

@@ -63,7 +63,7 @@ def term_content(backend: Backend, term: str, index: TermIndex | None = None) ->
         if field == "kind":
             continue
         if r["direction"] in ("out", "in"):
-            page["relations"].append(_relation(r))
+            page["relations"].append(_relation(r, entity.label))
         elif field.endswith(SYNONYM_SUFFIX):
             scope = field[: -len(SYNONYM_SUFFIX)].strip() or "exact"
             page["synonyms"].setdefault(scope, []).append(str(r["value"]))
@@ -76,24 +76,24 @@ def term_content(backend: Backend, term: str, index: TermIndex | None = None) ->
     return page
 
 
-def _relation(r: dict) -> dict:
+def _relation(r: dict, label: str) -> dict:
+    """One fact of ``describe`` for a page: its sentence or background note, whether inferred, any extra fields."""
     source = r.get("source") or ""
     if source.startswith("background: "):
         note, sentence = source[len("background: "):], ""
     else:
         note, sentence = "", source
-    status = r.get("status") or r.get("asserted")
-    if status is True:
-        status = "asserted"
-    elif status is False or (not status and "inferred" in note):
-        status = "inferred"
-    elif not status:
-        status = "asserted" if sentence else ("background" if note else "asserted")
-    extra = {k: v for k, v in r.items() if k not in STANDARD_KEYS and v not in (None, "")}
+    status = r.get("status")
+    if status is None:
+        status = "inferred" if "inferred" in note else "asserted"
+    extra = {k: v for k, v in r.items() if k not in STANDARD_KEYS and k != "status" and v not in (None, "")}
+    explain = None
+    if status == "inferred" and r["direction"] == "out":
+        explain = f'legkg explain "{label}" --as "{r["value"]}"' if r["field"] == "is a" else \
+            f'legkg explain --fact "{label} {r["field"]} {r["value"]}"'
     return {"field": r["field"], "direction": r["direction"], "value": r["value"], "value_id": r["value_id"],
             "sentence": sentence, "note": note, "status": status, "modality": extra.pop("modality", None),
-            "chain": extra.pop("chain", None), "extra": {k: v for k, v in extra.items() if k not in ("status",
-                                                                                                    "asserted")}}
+            "chain": extra.pop("chain", None), "explain": explain, "extra": extra}
 
 
 def _group(relations: Sequence[dict]) -> list[dict]:
