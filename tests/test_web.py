@@ -205,7 +205,8 @@ def test_canned_query_form_runs_and_offers_w3c_downloads(base: str) -> None:
 
 def test_canned_query_bad_value_is_a_page_not_a_crash(base: str) -> None:
     for value in ["'} UNION { ?s ?p ?o", "nosuchplace", ""]:
-        status, _, body = fetch(base + "queries/conditions-by-anatomy.html?" + urllib.parse.urlencode({"anatomy": value}))
+        query = urllib.parse.urlencode({"anatomy": value})
+        status, _, body = fetch(base + "queries/conditions-by-anatomy.html?" + query)
         assert status in (200, 400), body
         assert "Traceback" not in body.decode()
 

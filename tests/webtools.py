@@ -123,8 +123,8 @@ def crawl_files(root: Path) -> tuple[int, list[tuple[str, str]]]:
             path, _, fragment = link.partition("#")
             path = path.split("?", 1)[0]
             target = (page.parent / unquote(path)).resolve() if path else page
-            if not target.is_file():
-                broken.append((str(page.relative_to(root)), link))
-            elif fragment and target.suffix == ".html" and fragment not in page_links(target.read_bytes()).ids:
+            missing = fragment and target.suffix == ".html" and fragment not in page_links(target.read_bytes()).ids \
+                if target.is_file() else True
+            if missing:
                 broken.append((str(page.relative_to(root)), link))
     return pages, broken

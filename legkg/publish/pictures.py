@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -119,7 +120,18 @@ def draw(graph: Graph, fmt: str, href: Href | None = None) -> bytes:
     if dot is None:
         raise LegkgError("Graphviz's 'dot' is not installed (apt-get install graphviz); "
                          "--format dot or mermaid work without it")
-    done = subprocess.run([dot, f"-T{fmt}"], input=_dot(graph, href).encode("utf-8"), capture_output=True, timeout=60)
+    source = _dot(graph, href).encode("utf-8")
+    import hashlib
+
+    from legkg.store.files import atomic_write, cache_dir
+
+    cached = cache_dir() / "pictures" / f"{hashlib.sha256(source).hexdigest()[:40]}.{fmt}"
+    with contextlib.suppress(OSError):  # the same DOT text always draws the same picture
+        return cached.read_bytes()
+    done = subprocess.run([dot, f"-T{fmt}"], input=source, capture_output=True, timeout=60)
     if done.returncode != 0:
         raise LegkgError(f"dot failed: {' '.join(done.stderr.decode(errors='replace').split())[:200]}")
+    with contextlib.suppress(OSError):
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, done.stdout)
     return done.stdout

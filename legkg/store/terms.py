@@ -90,9 +90,14 @@ class TermIndex:
 
     @classmethod
     def load(cls, backend: Backend) -> TermIndex:
-        """Read the index from a backend (cached beside a local store)."""
+        """Read the index from a backend (cached beside a local store, and kept on the backend once read)."""
+        index = getattr(backend, "term_index", None)
+        if isinstance(index, cls):
+            return index
         index = cls._load(backend)
         index.backend = backend  # codes of mapped vocabularies (ICD10CM:M54.30) are looked up in it on demand
+        with contextlib.suppress(AttributeError):
+            backend.term_index = index
         return index
 
     @classmethod

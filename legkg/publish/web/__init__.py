@@ -29,12 +29,17 @@ _lock = threading.Lock()
 _site: Site | None = None
 
 
-def configure(ontology: Path | None = None, runner: Runner | None = None) -> Site:
-    """Serve the pages of this ontology (the bundled one by default); raw queries go to ``runner``."""
+def configure(ontology: Path | None = None, runner: Runner | None = None, warm: bool = False) -> Site:
+    """Serve the pages of this ontology (the bundled one by default); raw queries go to ``runner``.
+
+    With ``warm``, every page is rendered in the background from the start.
+    """
     global _site
     with _lock:
         _site = Site(ontology, runner)
-        return _site
+    if warm:
+        _site.warm()
+    return _site
 
 
 def handle(method: str, path: str, query: str, headers: Mapping[str, str]) -> Response | None:

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, quote, urlencode
 
 from legkg.core.errors import AmbiguousTerm, LegkgError
 from legkg.core.prefixes import LEGKG, curie
-from legkg.publish.web.common import ASSETS, HTML, ONTOLOGY_NAME, Response, Runner
+from legkg.publish.web.common import ASSETS, HTML, ONTOLOGY_NAME, RESULT_FORMATS, Response, Runner
 from legkg.publish.web.linked import RDF_FORMATS, SourceGraph, negotiate
 
 CACHE_SIZE = 20_000  # answers kept: every page of the site several times over; query answers beyond it are made anew
@@ -67,6 +67,36 @@ class Site:
             self.env.globals.update(static=self.static, term_href=self.term_href, curie=curie)
             self.env.filters["urlencode_query"] = lambda d: urlencode(d, doseq=True)
             self._ready = True
+
+    def paths(self) -> list[str]:
+        """Every address of the static site, e.g. ``/legkg/Sciatica.html`` (query forms without their answers)."""
+        from legkg.store.queries import all_queries
+
+        self._load()
+        paths = ["/index.html", "/terms.html", "/search.html", "/query.html", "/assets/terms.js"]
+        paths += [f"/assets/{name}" for name in ASSETS]
+        paths += [f"/legkg/{ONTOLOGY_NAME}.{fmt}" for fmt in ("html", *RDF_FORMATS)]
+        for e in self.index.entities.values():
+            if e.iri.startswith(LEGKG) and "/" not in e.iri[len(LEGKG):]:
+                paths += [f"/legkg/{e.iri[len(LEGKG):]}.{fmt}" for fmt in ("html", *RDF_FORMATS)]
+        for q in all_queries():
+            paths.append(f"/queries/{q.name}.html")
+            if not q.params:
+                paths += [f"/queries/{q.name}.{fmt}" for fmt in RESULT_FORMATS]
+        return sorted(set(paths))
+
+    def warm(self, threads: int = 2) -> threading.Thread:
+        """Render every page in the background, so that readers find them made; return the thread."""
+        def run() -> None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                for _ in pool.map(lambda path: self.handle("GET", path, "", {}), self.paths()):
+                    pass
+
+        thread = threading.Thread(target=run, name="legkg-pages-warm", daemon=True)
+        thread.start()
+        return thread
 
     # ---- addresses -------------------------------------------------------------------------------
     def term_href(self, value_id: str | None, root: str = "../") -> str | None:

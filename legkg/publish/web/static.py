@@ -17,33 +17,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from legkg.core.errors import LegkgError
-from legkg.core.prefixes import LEGKG
 from legkg.publish.web.app import Site
-from legkg.publish.web.common import ASSETS, ONTOLOGY_NAME, RESULT_FORMATS
-from legkg.publish.web.linked import RDF_FORMATS
+from legkg.publish.web.common import ONTOLOGY_NAME
 
 Progress = Callable[[str], None]
-
-
-def site_paths(site: Site) -> list[str]:
-    """Every address the static site holds, e.g. ``/legkg/Sciatica.html``."""
-    from legkg.store.queries import all_queries
-
-    site._load()
-    paths = ["/index.html", "/terms.html", "/search.html", "/query.html", "/assets/terms.js"]
-    paths += [f"/assets/{name}" for name in ASSETS]
-    paths += [f"/legkg/{ONTOLOGY_NAME}.{fmt}" for fmt in ("html", *RDF_FORMATS)]
-    for e in site.index.entities.values():
-        if e.iri.startswith(LEGKG) and "/" not in e.iri[len(LEGKG):]:
-            paths += [f"/legkg/{e.iri[len(LEGKG):]}.{fmt}" for fmt in ("html", *RDF_FORMATS)]
-    for q in all_queries():
-        paths.append(f"/queries/{q.name}.html")
-        if not q.params:
-            paths += [f"/queries/{q.name}.{fmt}" for fmt in RESULT_FORMATS]
-    return sorted(set(paths))
 
 
 def write_site(output: Path, ontology: Path | None = None, progress: Progress | None = None) -> list[Path]:
@@ -60,16 +41,17 @@ def write_site(output: Path, ontology: Path | None = None, progress: Progress | 
     tmp = Path(tempfile.mkdtemp(dir=output.parent, prefix=f".{output.name}.new-"))
     written = []
     try:
-        paths = site_paths(site)
+        paths = site.paths()
         say(f"writing {len(paths)} pages ...")
-        for path in paths:
-            answer = site.handle("GET", path, "", {})
-            if answer is None or answer[0] != 200:
-                raise LegkgError(f"cannot render {path}: {answer[0] if answer else 'no such page'}")
-            target = tmp / path.lstrip("/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(answer[2])
-            written.append(output / path.lstrip("/"))
+        with ThreadPoolExecutor(max_workers=8) as pool:  # pages wait mostly on Graphviz, which runs beside Python
+            answers = pool.map(lambda path: (path, site.handle("GET", path, "", {})), paths)
+            for path, answer in answers:
+                if answer is None or answer[0] != 200:
+                    raise LegkgError(f"cannot render {path}: {answer[0] if answer else 'no such page'}")
+                target = tmp / path.lstrip("/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(answer[2])
+                written.append(output / path.lstrip("/"))
         if site.release_file is not None:
             release = site.release_file.parent
             (tmp / "release").mkdir()
