@@ -16,8 +16,12 @@ run: $(BIN)/.installed
 	$(BIN)/legkg build
 	$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
 
-## Set up, then run every test (competency, canned queries, errors, install, reasoner and server tests).
-test: $(BIN)/.installed
+# axe-core, which the browser tests load into pages to check accessibility (from npm, pinned by the lock file).
+tests/browser/node_modules/.installed: tests/browser/package-lock.json
+	-npm ci --prefix tests/browser --no-audit --no-fund --silent && touch $@
+
+## Set up, then run every test (competency, canned queries, errors, install, reasoner, server and browser tests).
+test: $(BIN)/.installed tests/browser/node_modules/.installed
 	$(BIN)/ruff check legkg tests bench
 	$(BIN)/lint-imports
 	$(BIN)/pytest
