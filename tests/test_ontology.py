@@ -147,7 +147,11 @@ def _conditions(g: rdflib.Graph) -> set[URIRef]:
 
 def _restriction_key(g: rdflib.Graph, r: rdflib.term.Node) -> tuple:
     """A restriction by structure (annotated axioms hold a copy of the blank node)."""
-    fillers = tuple(sorted((str(p), str(o)) for p in (OWL.someValuesFrom, OWL.hasValue, OWL.allValuesFrom)
+    def filler(o: rdflib.term.Node) -> str:  # an "or" filler by its members, not its blank node
+        members = g.value(o, OWL.unionOf) if isinstance(o, BNode) else None
+        return "or(" + ",".join(sorted(str(m) for m in g.items(members))) + ")" if members else str(o)
+
+    fillers = tuple(sorted((str(p), filler(o)) for p in (OWL.someValuesFrom, OWL.hasValue, OWL.allValuesFrom)
                            for o in g.objects(r, p)))
     return (g.value(r, OWL.onProperty), fillers)
 
