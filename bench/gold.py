@@ -73,12 +73,12 @@ class Names:
                 found |= {entity.iri, "text:" + self.normalise(entity.label)}
         return frozenset(found)
 
-    def _by_curie(self, curie: str):  # noqa: ANN202 - an Entity or None
+    def _by_curie(self, curie: str) -> Any:
         from legkg.prefixes import expand
 
         try:
             return self.index.get(expand(curie))
-        except Exception:  # noqa: BLE001 - anything that is not a CURIE simply does not match
+        except Exception:  # anything that is not a CURIE simply does not match
             return None
 
 
