@@ -10,7 +10,7 @@ Example:
     >>> backend = open_backend()
     >>> scores = score_triage(read("triage-vignettes.tsv"), backend, run_triage_library(backend))
     >>> scores["total"]
-    78
+    80
 """
 
 from __future__ import annotations
