@@ -30,9 +30,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO, run
 
-from legkg.errors import QueryFailed
-from legkg.remote import RemoteBackend, push, query_kind, service_urls, with_prologue
-from legkg.store import load_store
+from legkg.core.errors import QueryFailed
+from legkg.store.local import load_store
+from legkg.store.remote import RemoteBackend, push, query_kind, service_urls, with_prologue
 
 pytestmark = pytest.mark.server
 
@@ -175,7 +175,7 @@ PARAMS = {
 
 
 def canned() -> list[list[str]]:
-    from legkg.queries import all_queries
+    from legkg.store.queries import all_queries
 
     cases = []
     for q in all_queries():
