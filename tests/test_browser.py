@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.webtools import served
+from webtools import served
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

@@ -16,10 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import SCIATIC_NERVE, SCIATICA, TINGLING
+from webtools import crawl_files, crawl_served, fetch, page_links, served
 
 from legkg.cli.main import cli
-from tests.conftest import SCIATIC_NERVE, SCIATICA, TINGLING
-from tests.webtools import crawl_files, crawl_served, fetch, page_links, served
 
 pytestmark = pytest.mark.server
 RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -126,8 +126,9 @@ def test_symptom_page_shows_urgency_and_the_note(base: str) -> None:
 
 
 def test_inferred_facts_are_marked_and_say_how_to_see_the_chain(base: str) -> None:
+    from conftest import ONTOLOGY
+
     from legkg.store.artefacts import bundled_artefact, read_key, source_key
-    from tests.conftest import ONTOLOGY
 
     if read_key(bundled_artefact()) != source_key(ONTOLOGY.read_bytes(), ".owl"):
         pytest.skip("the committed inferences are stale (test_reason fails for that)")
@@ -285,3 +286,22 @@ def test_site_refuses_to_replace_a_folder_of_other_files(tmp_path: Path) -> None
     result = CliRunner().invoke(cli, ["site", "-o", str(tmp_path)])
     assert result.exit_code == 1 and "other files" in result.output, result.output
     assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_every_address_in_the_web_guide_answers(base: str) -> None:
+    """docs/web.md's table of addresses and its curl examples work as written."""
+    from conftest import REPO
+
+    text = (REPO / "docs" / "web.md").read_text(encoding="utf-8")
+    addresses = re.findall(r"^\| `(/[^`]*)` \|", text, re.MULTILINE)
+    assert len(addresses) >= 7, addresses
+    for address in addresses:
+        if address.startswith("/sparql"):
+            address += "?query=ASK%7B%3Fs%20%3Fp%20%3Fo%7D"
+        if address.endswith("query=..."):
+            address = address.replace("...", "ASK%7B%3Fs%20%3Fp%20%3Fo%7D")
+        status, _, body = fetch(base + address.lstrip("/"))
+        assert status == 200, (address, body[:300])
+    for accept, path in re.findall(r"curl (?:-H '(?:Accept: )?([^']*)' )?http://127\.0\.0\.1:3030/(\S+)", text):
+        status, headers, _ = fetch(base + path, accept=accept)
+        assert status == 200 and (not accept or headers["Content-Type"].startswith(accept)), (path, headers)

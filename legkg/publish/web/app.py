@@ -237,8 +237,7 @@ class Site:
             return None
         text = svg.decode("utf-8")
         text = text[text.index("<svg"):]
-        text = re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg role="group" aria-label="neighbourhood picture"',
-                      text, count=1)
+        text = text.replace("<svg ", '<svg role="group" aria-label="neighbourhood picture" ', 1)
         return re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
 
     # ---- landing, lists and search ---------------------------------------------------------------
