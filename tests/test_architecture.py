@@ -59,3 +59,13 @@ def test_an_import_cycle_is_caught(tmp_path: Path) -> None:
     ask.write_text(ask.read_text(encoding="utf-8") + "\nimport legkg.answers.ask  # noqa\n", encoding="utf-8")
     result = _lint(tree)
     assert result.returncode != 0 and "No import cycles inside a package BROKEN" in result.stdout, result.stdout
+
+
+def test_answers_importing_the_pages_is_caught(tmp_path: Path) -> None:
+    """Pages present answers, never the other way round: answers importing publish breaks the layers."""
+    tree = _copy(tmp_path)
+    lookup = tree / "legkg" / "answers" / "lookup.py"
+    lookup.write_text(lookup.read_text(encoding="utf-8") + "\nimport legkg.publish.web  # noqa\n", encoding="utf-8")
+    result = _lint(tree)
+    assert result.returncode != 0, result.stdout
+    assert "legkg.answers is not allowed to import legkg.publish" in result.stdout, result.stdout

@@ -74,3 +74,24 @@ def test_installed_wheel_answers(wheel: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert {"groin numbness", "loss of bowel or bladder control"} <= {r["label"] for r in json.loads(proc.stdout)}
+
+
+def test_installed_wheel_writes_the_web_pages(wheel: Path, tmp_path: Path) -> None:
+    """Templates and assets ship in the package: the installed copy writes the static site."""
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    for name in ("legkg/publish/web/templates/term.html", "legkg/publish/web/assets/style.css",
+                 "legkg/publish/web/assets/search.js", "legkg/data/queries/internal/term-mappings.rq"):
+        assert name in names, name
+    site = tmp_path / "site-packages"
+    proc = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site),
+                           str(wheel)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    env = dict(os.environ, PYTHONPATH=str(site), LEGKG_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("LEGKG_ONTOLOGY", None)
+    proc = subprocess.run([sys.executable, "-m", "legkg", "site", "-o", "pages"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "pages" / "legkg" / "Tingling.html").read_text(encoding="utf-8")
+    assert "<h1>tingling</h1>" in page and "pins and needles" in page
+    assert (tmp_path / "pages" / "assets" / "style.css").is_file()

@@ -1,4 +1,4 @@
-"""Publishing the graph: export, release, validation, pictures and the read-only SPARQL server.
+"""Publishing the graph: export, release, validation, pictures, the read-only SPARQL server and web pages.
 
-May import ``legkg.reasoning``, ``legkg.store`` and ``legkg.core``.
+May import ``legkg.answers``, ``legkg.vocab``, ``legkg.reasoning``, ``legkg.store`` and ``legkg.core``.
 """
