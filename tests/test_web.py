@@ -270,6 +270,14 @@ def test_static_site_has_every_page_and_the_release(site: Path) -> None:
     assert "legkg serve" in _text((site / "query.html").read_bytes())  # the editor needs the server
 
 
+def test_static_site_answers_one_parameter_queries_for_every_term(site: Path) -> None:
+    form = (site / "queries" / "conditions-by-anatomy.html").read_bytes()
+    assert "conditions-by-anatomy/SciaticNerve.html" in page_links(form).links
+    answer = _text((site / "queries" / "conditions-by-anatomy" / "SciaticNerve.html").read_bytes())
+    assert "sciatica" in answer and "piriformis syndrome" in answer and "stroke" not in answer
+    assert not (site / "queries" / "conditions-by-anatomy-and-symptom").exists()  # two parameters: the server's job
+
+
 def test_static_site_has_no_broken_links(site: Path) -> None:
     pages, broken = crawl_files(site)
     assert pages > 150 and broken == [], broken[:10]

@@ -113,18 +113,14 @@ def crawl_served(base: str, limit: int = 5000) -> tuple[set[str], list[tuple[str
 
 def crawl_files(root: Path) -> tuple[int, list[tuple[str, str]]]:
     """Check every relative link of every HTML file under ``root``; return the count of pages and the broken links."""
-    broken, pages = [], 0
-    for page in sorted(root.rglob("*.html")):
-        pages += 1
-        parsed = page_links(page.read_bytes())
-        for link in parsed.links:
+    broken, parsed = [], {page: page_links(page.read_bytes()) for page in sorted(root.rglob("*.html"))}
+    for page, links in parsed.items():
+        for link in links.links:
             if urlsplit(link).scheme or link.startswith("//"):
                 continue
             path, _, fragment = link.partition("#")
             path = path.split("?", 1)[0]
             target = (page.parent / unquote(path)).resolve() if path else page
-            missing = fragment and target.suffix == ".html" and fragment not in page_links(target.read_bytes()).ids \
-                if target.is_file() else True
-            if missing:
+            if not target.is_file() or (fragment and target in parsed and fragment not in parsed[target].ids):
                 broken.append((str(page.relative_to(root)), link))
-    return pages, broken
+    return len(parsed), broken

@@ -79,8 +79,11 @@ class Site:
         for e in self.index.entities.values():
             if e.iri.startswith(LEGKG) and "/" not in e.iri[len(LEGKG):]:
                 paths += [f"/legkg/{e.iri[len(LEGKG):]}.{fmt}" for fmt in ("html", *RDF_FORMATS)]
+        from legkg.publish.web.queries import answer_paths
+
         for q in all_queries():
             paths.append(f"/queries/{q.name}.html")
+            paths += answer_paths(q, self.index)
             if not q.params:
                 paths += [f"/queries/{q.name}.{fmt}" for fmt in RESULT_FORMATS]
         return sorted(set(paths))

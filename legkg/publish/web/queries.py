@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from legkg.core.errors import LegkgError, Misuse
-from legkg.core.prefixes import curie
+from legkg.core.prefixes import LEGKG, curie
 from legkg.publish.web.common import HTML, RESULT_FORMATS, Pages, Response
 from legkg.store.canned import bind_params, select_columns
 from legkg.store.queries import CannedQuery, load_query, query_names
@@ -30,11 +30,18 @@ EDITOR_ROWS = 1000
 
 
 def canned_response(site: Pages, name: str, params: dict[str, list[str]]) -> Response | None:
-    """A canned query's form page (``NAME.html``) or its answer in a W3C format (``NAME.json`` ...)."""
+    """A canned query's form page (``NAME.html``), its answer in a W3C format (``NAME.json`` ...), or
+    the answer for one term (``NAME/Local.html``, written in advance for the static site)."""
     stem, _, ext = name.rpartition(".")
+    stem, _, local = stem.partition("/")
     if stem not in query_names() or ext not in ("html", *RESULT_FORMATS):
         return None
     query = load_query(stem)
+    if local:
+        if ext != "html" or len(query.params) != 1 or site.term_href(f"legkg:{local}") is None:
+            return None
+        values = [(query.params[0].name, LEGKG + local)]
+        return site.cached(("canned", stem, local), lambda: _canned_page(site, query, values, True, "../../"))
     values = [(p.name, params[p.name][0]) for p in query.params if params.get(p.name, [""])[0].strip()]
     complete = len(values) == len(query.params)
     if ext != "html":
@@ -45,7 +52,16 @@ def canned_response(site: Pages, name: str, params: dict[str, list[str]]) -> Res
         body = serialise(columns, [[r.get(c) for c in columns] for r in rows], ext)
         return 200, {"Content-Type": MEDIA[ext]}, body
     key = ("canned", stem, tuple(values))
-    return site.cached(key, lambda: _canned_page(site, query, values, complete))
+    return site.cached(key, lambda: _canned_page(site, query, values, complete and not (site.static and values)))
+
+
+def answer_paths(query: CannedQuery, index) -> list[str]:
+    """The addresses of a one-parameter query's answers for every term it takes (``/queries/NAME/Local.html``)."""
+    if len(query.params) != 1:
+        return []
+    kinds = query.params[0].kinds
+    return sorted(f"/queries/{query.name}/{e.iri[len(LEGKG):]}.html" for e in index.entities.values()
+                  if e.kind in kinds and e.iri.startswith(LEGKG) and "/" not in e.iri[len(LEGKG):])
 
 
 def _run(site: Pages, query: CannedQuery, values: list[tuple[str, str]]) -> tuple[list[str], list[dict]]:
@@ -53,22 +69,29 @@ def _run(site: Pages, query: CannedQuery, values: list[tuple[str, str]]) -> tupl
     return select_columns(query.text), site.backend.select(query.text, bindings)
 
 
-def _canned_page(site: Pages, query: CannedQuery, values: list[tuple[str, str]], complete: bool) -> Response:
+def _canned_page(site: Pages, query: CannedQuery, values: list[tuple[str, str]], run: bool,
+                 root: str = "../") -> Response:
     status, table, error = 200, None, ""
-    if complete and not (site.static and query.params):
+    if run:
         try:
             columns, rows = _run(site, query, values)
-            table = _table(site, columns, [[r.get(c) for c in columns] for r in rows], "../")
+            table = _table(site, columns, [[r.get(c) for c in columns] for r in rows], root)
         except LegkgError as e:
             status, error = 400, str(e)
     options = {p.name: sorted({e.label for e in site.index.entities.values() if e.kind in p.kinds},
                               key=str.casefold) for p in query.params}
-    given = dict(values)
+    given = {name: (site.index.get(value).label if site.index.get(value) else value) for name, value in values}
+    fixed = root != "../"  # an answer written in advance for one term: no downloads or share link of its own
     downloads = {fmt: f"{query.name}.{fmt}" + (f"?{urlencode(values)}" if values else "")
-                 for fmt in RESULT_FORMATS} if table is not None else {}
-    body = site.render("canned.html", "../", title=query.title, query=query, options=options, given=given,
-                      table=table, error=error, downloads=downloads, formats=RESULT_FORMATS,
-                      share=f"{query.name}.html?{urlencode(values)}" if values else "")
+                 for fmt in RESULT_FORMATS} if table is not None and not fixed else {}
+    answers = []
+    if site.static and len(query.params) == 1 and not fixed:
+        answers = [(site.index.get(LEGKG + path.rsplit("/", 1)[1][:-5]).label, path[len("/queries/"):])
+                   for path in answer_paths(query, site.index)]
+        answers.sort(key=lambda a: a[0].casefold())
+    body = site.render("canned.html", root, title=query.title, query=query, options=options, given=given,
+                       table=table, error=error, downloads=downloads, formats=RESULT_FORMATS, answers=answers,
+                       share=f"{query.name}.html?{urlencode(values)}" if values and not fixed else "")
     return status, {"Content-Type": HTML}, body
 
 
