@@ -113,7 +113,7 @@ def crawl_served(base: str, limit: int = 5000) -> tuple[set[str], list[tuple[str
 
 def crawl_files(root: Path) -> tuple[int, list[tuple[str, str]]]:
     """Check every relative link of every HTML file under ``root``; return the count of pages and the broken links."""
-    broken, parsed = [], {page: page_links(page.read_bytes()) for page in sorted(root.rglob("*.html"))}
+    broken, parsed = [], {page.resolve(): page_links(page.read_bytes()) for page in sorted(root.rglob("*.html"))}
     for page, links in parsed.items():
         for link in links.links:
             if urlsplit(link).scheme or link.startswith("//"):
@@ -122,5 +122,5 @@ def crawl_files(root: Path) -> tuple[int, list[tuple[str, str]]]:
             path = path.split("?", 1)[0]
             target = (page.parent / unquote(path)).resolve() if path else page
             if not target.is_file() or (fragment and target in parsed and fragment not in parsed[target].ids):
-                broken.append((str(page.relative_to(root)), link))
+                broken.append((str(page.relative_to(root.resolve())), link))
     return len(parsed), broken
