@@ -313,3 +313,11 @@ def test_every_address_in_the_web_guide_answers(base: str) -> None:
     for accept, path in re.findall(r"curl (?:-H '(?:Accept: )?([^']*)' )?http://127\.0\.0\.1:3030/(\S+)", text):
         status, headers, _ = fetch(base + path, accept=accept)
         assert status == 200 and (not accept or headers["Content-Type"].startswith(accept)), (path, headers)
+
+
+def test_the_link_checker_finds_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text('<h1 id="top">a</h1><a href="b.html">b</a><a href="a.html#top">top</a>')
+    (tmp_path / "b.html").write_text('<a href="c.html">gone</a><a href="a.html#nowhere">no anchor</a>'
+                                     '<a href="https://example.org/">outside</a>')
+    pages, broken = crawl_files(tmp_path)
+    assert pages == 2 and broken == [("b.html", "c.html"), ("b.html", "a.html#nowhere")], broken
