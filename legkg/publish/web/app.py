@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlencode
@@ -25,7 +26,8 @@ from legkg.core.prefixes import LEGKG, curie
 from legkg.publish.web.common import ASSETS, HTML, ONTOLOGY_NAME, RESULT_FORMATS, Response, Runner
 from legkg.publish.web.linked import RDF_FORMATS, SourceGraph, negotiate
 
-CACHE_SIZE = 20_000  # answers kept: every page of the site several times over; query answers beyond it are made anew
+PAGES_KEPT = 20_000  # the site's own pages (about 2,000), several times over
+ANSWERS_KEPT = 512  # answers to what readers typed: the most recent ones, so memory stays bounded
 
 
 class Site:
@@ -48,9 +50,12 @@ class Site:
         self._source_path = release or source
         self._lock = threading.Lock()
         self._cache: dict[tuple, Response] = {}
+        self._answers: OrderedDict[tuple, Response] = OrderedDict()
         self._ready = False
 
     def _load(self) -> None:
+        if self._ready:
+            return
         with self._lock:
             if self._ready:
                 return
@@ -144,13 +149,21 @@ class Site:
             return self._term(path[len("/legkg/"):], accept)
         return None
 
-    def cached(self, key: tuple, make: Callable[[], Response]) -> Response:
-        """The answer kept for ``key``, made once (pages never change while the ontology is loaded)."""
-        hit = self._cache.get(key)
+    def cached(self, key: tuple, make: Callable[[], Response], typed: bool = False) -> Response:
+        """The answer kept for ``key``, made once (pages never change while the ontology is loaded).
+
+        ``typed`` answers (to values readers typed) are kept among the most recent few only.
+        """
+        store = self._answers if typed else self._cache
+        hit = store.get(key)
         if hit is None:
             hit = make()
-            if len(self._cache) < CACHE_SIZE:
-                self._cache[key] = hit
+            with self._lock:
+                store[key] = hit
+                if typed and len(store) > ANSWERS_KEPT:
+                    store.popitem(last=False)
+                elif not typed and len(store) > PAGES_KEPT:
+                    store.pop(key)
         return hit
 
     def _html(self, body: bytes, status: int = 200) -> Response:

@@ -52,7 +52,8 @@ def canned_response(site: Pages, name: str, params: dict[str, list[str]]) -> Res
         body = serialise(columns, [[r.get(c) for c in columns] for r in rows], ext)
         return 200, {"Content-Type": MEDIA[ext]}, body
     key = ("canned", stem, tuple(values))
-    return site.cached(key, lambda: _canned_page(site, query, values, complete and not (site.static and values)))
+    return site.cached(key, lambda: _canned_page(site, query, values, complete and not (site.static and values)),
+                       typed=bool(values))
 
 
 def answer_paths(query: CannedQuery, index) -> list[str]:
