@@ -128,7 +128,8 @@ class Site:
         try:
             return self._route(path, params, accept)
         except LegkgError as e:
-            return 400, {"Content-Type": HTML}, self.render("error.html", "", title="Cannot answer", message=str(e))
+            root = "../" * max(0, path.count("/") - 1)
+            return 400, {"Content-Type": HTML}, self.render("error.html", root, title="Cannot answer", message=str(e))
 
     def _route(self, path: str, params: dict[str, list[str]], accept: str) -> Response | None:
         if path in ("/", "/index.html"):
