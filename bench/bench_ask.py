@@ -61,14 +61,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--legkg", default=gold.default_legkg(), help="the legkg command for --process")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     args = parser.parse_args(argv)
-    from legkg.store import open_backend
+    from legkg.store.local import open_backend
 
     backend = open_backend()
     run = gold.run_ask_process(args.legkg) if args.process else gold.run_ask_library(backend)
     scores = gold.score_ask(gold.read("ask-questions.tsv"), backend, run)
     text = report(scores, "whole processes" if args.process else "library")
     if args.write:
-        from legkg.store import atomic_write
+        from legkg.store.files import atomic_write
 
         atomic_write(args.write, text.encode("utf-8"))
     print(text, end="")

@@ -6,7 +6,7 @@ name resolves to nothing, by its normalised text, so a gold answer the ontology 
 missed, never dropped.
 
 Example:
-    >>> from legkg.store import open_backend
+    >>> from legkg.store.local import open_backend
     >>> backend = open_backend()
     >>> scores = score_triage(read("triage-vignettes.tsv"), backend, run_triage_library(backend))
     >>> scores["total"]
@@ -46,7 +46,7 @@ class Names:
     """Match gold names and answer items by the entity they resolve to, else by normalised text."""
 
     def __init__(self, backend: Any) -> None:
-        from legkg.terms import TermIndex, normalise
+        from legkg.store.terms import TermIndex, normalise
 
         self.index, self.normalise = TermIndex.load(backend), normalise
         self._cache: dict[str, frozenset[str]] = {}
@@ -54,7 +54,7 @@ class Names:
     def keys(self, name: str) -> frozenset[str]:
         """Keys under which ``name`` matches: its IRI when it resolves, and its normalised text."""
         if name not in self._cache:
-            from legkg.errors import LegkgError
+            from legkg.core.errors import LegkgError
 
             found = {"text:" + self.normalise(name)}
             with contextlib.suppress(LegkgError):
@@ -74,7 +74,7 @@ class Names:
         return frozenset(found)
 
     def _by_curie(self, curie: str) -> Any:
-        from legkg.prefixes import expand
+        from legkg.core.prefixes import expand
 
         try:
             return self.index.get(expand(curie))
@@ -95,8 +95,8 @@ def triage_level_rank(names: Names, level: str | None, level_id: str | None) -> 
 
 def run_triage_library(backend: Any) -> Callable[[dict[str, str]], dict]:
     """A runner calling the triage library function in process."""
-    from legkg.errors import LegkgError
-    from legkg.triage import triage
+    from legkg.answers.triage import triage
+    from legkg.core.errors import LegkgError
 
     def run(row: dict[str, str]) -> dict:
         try:
@@ -178,8 +178,8 @@ def _lead(names: Names, row: dict[str, str], answer: dict | None) -> bool | None
 
 def run_ask_library(backend: Any) -> Callable[[str], dict]:
     """A runner calling the ask library function in process."""
-    from legkg.ask import ask
-    from legkg.errors import LegkgError
+    from legkg.answers.ask import ask
+    from legkg.core.errors import LegkgError
 
     def run(question: str) -> dict:
         try:

@@ -7,7 +7,7 @@ its superclasses; ``is not a`` when it is neither. Relation names in the table a
 says the relation; ``READINGS`` lists the property labels that read that way.
 
 Example:
-    >>> from legkg.store import open_backend
+    >>> from legkg.store.local import open_backend
     >>> row = {"id": "7.3a", "subject": "hip flexor strain", "relation": "is a",
     ...        "object": "muscle strain", "modality": "always", "sentence": "..."}
     >>> problems(Checker(open_backend()), row)
@@ -65,8 +65,8 @@ class Checker:
     """A backend with its term index and superclass table, read once."""
 
     def __init__(self, backend: Any) -> None:
-        from legkg.queries import internal_query
-        from legkg.terms import TermIndex, normalise
+        from legkg.store.queries import internal_query
+        from legkg.store.terms import TermIndex, normalise
 
         self.backend, self.normalise = backend, normalise
         self.index = TermIndex.load(backend)
@@ -77,7 +77,7 @@ class Checker:
 
     def iri(self, name: str) -> str | None:
         """The IRI a name resolves to, or None."""
-        from legkg.errors import LegkgError
+        from legkg.core.errors import LegkgError
 
         try:
             return self.index.resolve(name).iri
@@ -85,7 +85,7 @@ class Checker:
             return None
 
     def describe(self, iri: str) -> list[dict]:
-        from legkg.api import describe
+        from legkg.answers.lookup import describe
 
         if iri not in self._described:
             self._described[iri] = describe(self.backend, iri)
@@ -96,7 +96,7 @@ class Checker:
             return None
         entity = self.index.get(value_id)
         if entity is None:
-            from legkg.prefixes import expand
+            from legkg.core.prefixes import expand
 
             entity = self.index.get(expand(value_id))
         return entity.iri if entity else None

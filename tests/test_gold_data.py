@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import DATA, REPO
 
-ARTICLE_NAME = Path("shared", "article", "why-cant-i-lift-my-leg.txt")
+ARTICLE = REPO / "ontology" / "source" / "why-cant-i-lift-my-leg.txt"
 BODY_LINES = 33  # the last three lines of the page are headlines of unrelated pages
 HEADINGS = (1, 5, 13, 21, 29)
 MODALITIES = {"always", "typically", "often", "commonly", "can", "may", "less commonly", "especially"}
@@ -35,11 +35,9 @@ def read(name: str) -> list[dict[str, str]]:
 
 def article_sentences() -> dict[str, str]:
     """Sentence id (line.sentence) -> sentence, for the article's body."""
-    env = os.environ.get("LEGKG_ARTICLE")
-    places = [Path(env)] if env else [REPO.parent / ARTICLE_NAME, REPO.parent.parent / ARTICLE_NAME]
-    path = next((p for p in places if p.is_file()), None)
-    if path is None:
-        pytest.fail(f"article not found at {places[0]}; set LEGKG_ARTICLE to its path")
+    path = Path(os.environ.get("LEGKG_ARTICLE") or ARTICLE)
+    if not path.is_file():
+        pytest.fail(f"article not found at {path}; set LEGKG_ARTICLE to its path")
     out: dict[str, str] = {}
     for n, line in enumerate(path.read_text(encoding="utf-8").split("\n")[:BODY_LINES], 1):
         if not line.strip():
