@@ -12,7 +12,6 @@ from collections.abc import Iterator
 import conftest
 import pytest
 from test_competency import *  # noqa: F403 - the same questions, collected again here
-from test_remote import fuseki, pushed  # noqa: F401 - the session's Fuseki, fed with push
 
 from legkg.serve import SparqlServer
 

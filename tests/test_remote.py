@@ -9,26 +9,19 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
-import ctypes
 import email.utils
 import io
 import json
-import os
-import shutil
-import signal
 import socket
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, run
+from conftest import run
+from sparql_servers import free_port, running_fuseki
 
 from legkg.errors import QueryFailed
 from legkg.remote import RemoteBackend, push, query_kind, service_urls, with_prologue
@@ -36,87 +29,8 @@ from legkg.store import load_store
 
 pytestmark = pytest.mark.server
 
-FUSEKI_VERSION = "5.6.0"
 OK_JSON = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
 ASK_X = "SELECT ?x WHERE { ?x ?p ?o }"
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fuseki_jar() -> Path:
-    """The Fuseki server jar, fetched with .ci/fetch-fuseki.sh if it is not cached yet."""
-    tools = Path(os.environ.get("LEGKG_TOOLS_DIR") or Path.home() / ".cache" / "legkg-tools")
-    jar = tools / f"jena-fuseki-server-{FUSEKI_VERSION}.jar"
-    if not jar.is_file():
-        if not shutil.which("mvn"):
-            pytest.skip("Fuseki is not cached and Maven (mvn) is not installed to fetch it")
-        out = subprocess.run([str(REPO / ".ci" / "fetch-fuseki.sh")], capture_output=True, text=True,
-                             timeout=900, env={**os.environ, "FUSEKI_VERSION": FUSEKI_VERSION})
-        assert out.returncode == 0, f"fetch-fuseki.sh failed: {out.stderr[-2000:]}"
-    return jar
-
-
-def _die_with_parent() -> None:
-    """In the child: ask Linux to stop it if pytest dies, so no server outlives a killed run."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@contextlib.contextmanager
-def running_fuseki(home: Path, *options: str) -> Iterator[str]:
-    """Run Fuseki with an empty in-memory, updatable dataset on a free port; yield the dataset URL."""
-    if not shutil.which("java"):
-        pytest.skip("java is not installed")
-    jar = fuseki_jar()
-    port = free_port()
-    log_path = home / "fuseki.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(["java", "-Xmx512m", "-jar", str(jar), "--mem", "--update", "--localhost", *options,
-                                 "--port", str(port), "/ds"], cwd=home, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
-                                env={**os.environ, "FUSEKI_BASE": str(home / "run")})
-        url = f"http://127.0.0.1:{port}/ds"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                assert proc.poll() is None, f"Fuseki exited: {log_path.read_text()[-2000:]}"
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                        break
-                except urllib.error.HTTPError:
-                    break  # it answers, if only to say no
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "Fuseki did not start within 90 s"
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
-
-
-@pytest.fixture(scope="session")
-def fuseki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Fuseki server shared by the session; yields its dataset URL."""
-    with running_fuseki(tmp_path_factory.mktemp("fuseki")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def pushed(fuseki: str) -> str:
-    """The Fuseki dataset URL, its default graph holding the ontology."""
-    code, out, err = run("push", fuseki)
-    assert code == 0, err
-    return fuseki
 
 
 def triples() -> int:
