@@ -25,27 +25,27 @@ if TYPE_CHECKING:
 def push(settings: Settings, url: str | None, graph: str | None) -> None:
     """Replace a graph on a SPARQL server with the ontology and its relation graph.
 
-    URL is a Fuseki-style dataset URL (http://127.0.0.1:3030/ds: its /data, /update
-    and /query services are used) or one of those service URLs; without URL, the
-    --endpoint given to legkg. The triples go by the Graph Store Protocol (HTTP PUT),
-    or by SPARQL Update (DROP SILENT GRAPH + INSERT DATA) if the server refuses that;
-    then a COUNT query checks the graph holds exactly the triples sent. legkg queries
-    the server's default graph, so push there (the default) to query it with legkg.
+    Sends the published graph (what `legkg export` writes). URL is used as given for
+    the Graph Store Protocol, SPARQL Update and the check, unless --server fills in the
+    usual service URLs from a dataset URL, or --store-url/--update-url name them; without
+    URL, the --endpoint given to legkg. The triples go by the Graph Store Protocol (HTTP
+    PUT, then POST per chunk), or by SPARQL Update (DROP SILENT + INSERT DATA) if the
+    server refuses that; a COUNT in the target graph checks the push, and a failed push
+    drops what it wrote.
 
     \b
     Example:
       legkg push http://127.0.0.1:3030/ds
-      legkg --user admin push https://sparql.example.org/ds --graph https://w3id.org/legkg/graph
+      legkg --server oxigraph push http://127.0.0.1:7878
+      legkg --server virtuoso --user dba --auth digest push http://127.0.0.1:8890 --graph https://w3id.org/legkg/graph
     """
-    from legkg.remote import USER_AGENT, RemoteBackend
-    from legkg.remote import push as push_store
+    from legkg.pushing import push as push_store
     from legkg.store import load_store
 
     url = url or settings.endpoint
     if not url:
         raise Misuse("give the server's URL: legkg push URL (or legkg --endpoint URL push)")
-    remote = RemoteBackend(url, settings.user, timeout=settings.timeout,
-                           user_agent=settings.user_agent or USER_AGENT)
-    count, _method = push_store(remote, load_store(settings.ontology), graph)
+    remote = settings.remote(url)
+    count, _method = push_store(remote, load_store(settings.ontology, settings.asserted), graph)
     target = f"<{graph}>" if graph else "the default graph"
     click.echo(f"pushed {count} triples to {target} (verified)")

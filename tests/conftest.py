@@ -135,16 +135,21 @@ def pushed(fuseki: str) -> str:
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Oxigraph server, loaded by ``legkg push`` at its root URL; yields that URL."""
     with sparql_servers.running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
-        code, out, err = run("push", server.url)
+        code, out, err = run("--server", "oxigraph", "push", server.url)
         assert code == 0, err
-        yield server.url
+        yield server.url + "/query"
 
 
 @pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory, published_nt: Path) -> Iterator[str]:
-    """Virtuoso 7 with the published graph in a named graph; yields the query URL that reads it."""
-    with sparql_servers.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
-        sparql_servers.virtuoso_load(server, published_nt, PUBLISHED_GRAPH)
+    """Virtuoso 7, its named graph loaded by ``legkg push`` with digest auth; yields the query URL reading it."""
+    with sparql_servers.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server, \
+            pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEGKG_ENDPOINT_PASSWORD", sparql_servers.VIRTUOSO_PASSWORD)
+        code, out, err = run("--server", "virtuoso", "--user", "dba", "--auth", "digest", "push", server.url,
+                             "--graph", PUBLISHED_GRAPH)
+        assert code == 0, err
+        mp.delenv("LEGKG_ENDPOINT_PASSWORD")
         yield f"{server.url}/sparql?default-graph-uri={urllib.parse.quote(PUBLISHED_GRAPH, safe='')}"
 
 

@@ -25,7 +25,6 @@ import subprocess
 import threading
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -243,14 +242,3 @@ def running_virtuoso(home: Path) -> Iterator[Server]:
                  f"http://127.0.0.1:{http_port}/sparql", wait=120):
         yield Server("virtuoso", f"http://127.0.0.1:{http_port}", number)
 
-
-def virtuoso_load(server: Server, data: Path, graph: str) -> None:
-    """Replace a named graph with an N-Triples file through Virtuoso's authenticated Graph Store."""
-    url = f"{server.url}/sparql-graph-crud-auth?graph={urllib.parse.quote(graph, safe='')}"
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, server.url, "dba", VIRTUOSO_PASSWORD)
-    auth = urllib.request.HTTPDigestAuthHandler(passwords)
-    request = urllib.request.Request(url, data=data.read_bytes(), method="PUT",
-                                     headers={"Content-Type": "application/n-triples"})
-    with urllib.request.build_opener(auth).open(request, timeout=120) as resp:
-        assert resp.status in (200, 201, 204), resp.status

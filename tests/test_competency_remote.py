@@ -1,8 +1,9 @@
-"""The whole competency suite again, asked of SPARQL servers: `legkg serve` and Apache Jena Fuseki.
+"""The whole competency suite again, asked of SPARQL servers: `legkg serve` and five independent servers.
 
 Every question of tests/test_competency.py runs with ``--endpoint`` pointing at each
-server (fed with ``legkg push`` for Fuseki) and must give the same answers as the
-embedded store.
+server and must give the same answers as the embedded store. Fuseki, Oxigraph and
+Virtuoso are loaded by ``legkg push``; rdflib-endpoint and Comunica serve the file
+``legkg export`` writes.
 """
 
 from __future__ import annotations
@@ -27,10 +28,14 @@ def served() -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture(autouse=True, scope="module", params=["serve", "fuseki"])
+SERVERS = {"serve": "served", "fuseki": "pushed", "oxigraph": "oxigraph", "virtuoso": "virtuoso",
+           "rdflib-endpoint": "rdflib_endpoint", "comunica": "comunica"}
+
+
+@pytest.fixture(autouse=True, scope="module", params=list(SERVERS))
 def remote_backend(request: pytest.FixtureRequest) -> Iterator[str]:
     """Send every remote-capable command of the competency tests to one server."""
-    url = request.getfixturevalue("served" if request.param == "serve" else "pushed")
+    url = request.getfixturevalue(SERVERS[request.param])
     conftest.endpoint[:] = [url]
     yield request.param
     conftest.endpoint.clear()

@@ -17,7 +17,7 @@ SERVERS = ["pushed", "oxigraph", "virtuoso", "rdflib_endpoint", "comunica"]
 def query_url(url: str) -> str:
     """The query service below a dataset URL (Fuseki's /ds, Oxigraph's root answers /query too)."""
     path = urllib.parse.urlsplit(url).path
-    return url if path.endswith(("/sparql", "/")) or "/sparql?" in url else url + "/query"
+    return url if path.endswith(("/sparql", "/", "/query")) or "/sparql?" in url else url + "/query"
 
 
 @pytest.mark.parametrize("name", SERVERS)
