@@ -13,11 +13,13 @@ $(BIN)/.installed: pyproject.toml
 
 ## Set up, then answer the design question: conditions affecting the sciatic nerve that cause numbness.
 run: $(BIN)/.installed
+	$(BIN)/legkg build
 	$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
 
 ## Set up, then run every test (competency, canned queries, errors, install, reasoner and server tests).
 test: $(BIN)/.installed
 	$(BIN)/ruff check legkg tests bench
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
 ## Measure cold query time against python start-up and a plain rdflib script.
@@ -40,6 +42,7 @@ bench-link: $(BIN)/.installed
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check legkg tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

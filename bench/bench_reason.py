@@ -1,6 +1,6 @@
 """Reasoner benchmark: HermiT, Pellet (with Java 25) and OWL 2 RL on the ontology, and cold queries.
 
-Each reasoner runs end to end as ``legkg.reason.reason`` does it (owlready2 load of a temporary
+Each reasoner runs end to end as ``legkg.reasoning.reason.reason`` does it (owlready2 load of a temporary
 copy, the JVM with 500+ probe classes, parsing); the query rows time a fresh ``legkg`` process
 with an empty cache (cold: parse, relation graph, inferences from the committed artefact) and
 with a warm cache, over the inferred store and with ``--asserted``, and the first query on an
@@ -51,7 +51,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="Write the results as Markdown to this file.")
     args = parser.parse_args()
 
-    from legkg.reason import find_java, reason
+    from legkg.reasoning.reason import find_java, reason
 
     rows: list[tuple[str, list[float], str]] = []
     if find_java(8):

@@ -63,7 +63,7 @@ PREFIXES = f"PREFIX skos: <{SKOS}>\nPREFIX legkg: <{LEGKG}>\nPREFIX syn: <{SYN}>
 def ontology_ntriples(cache: Path) -> bytes:
     """The triples legkg's embedded store queries (ontology, relation graph, inferences), as N-Triples."""
     env = dict(os.environ, LEGKG_CACHE_DIR=str(cache))
-    code = ("import sys, pyoxigraph as ox; from legkg.store import load_store; "
+    code = ("import sys, pyoxigraph as ox; from legkg.store.local import load_store; "
             "sys.stdout.buffer.write(load_store().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))")
     return subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True).stdout
 
@@ -219,7 +219,7 @@ def values_query(text: str, bindings: dict[str, str]) -> str:
     Done in a child process, so that this one stays small (a child's peak RSS counts the
     parent's pages it shares between fork and exec).
     """
-    code = ("import json, sys; from pyoxigraph import NamedNode; from legkg.store import with_values; "
+    code = ("import json, sys; from pyoxigraph import NamedNode; from legkg.store.local import with_values; "
             "t, b = json.loads(sys.stdin.read()); "
             "sys.stdout.write(with_values(t, {k: NamedNode(v) for k, v in b.items()}))")
     return subprocess.run([sys.executable, "-c", code], input=json.dumps([text, bindings]), text=True,
@@ -290,7 +290,7 @@ def _count_rows(out: str) -> int:
 
 LINKED_QUERY = textwrap.dedent("""
     import time
-    from legkg.link import open_linked, run_linked
+    from legkg.vocab.linked import open_linked, run_linked
     rows = run_linked(open_linked(graphs=["icd10cm"]), "icd10cm-chapters")[1]
     print(len(rows), time.time())
 """)

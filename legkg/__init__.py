@@ -1,8 +1,8 @@
 """legkg: a knowledge graph of why a person may be unable to lift a leg.
 
 Example:
-    >>> from legkg.api import find_conditions
-    >>> from legkg.store import open_backend
+    >>> from legkg.answers.lookup import find_conditions
+    >>> from legkg.store.local import open_backend
     >>> rows = find_conditions(open_backend(), anatomy=["sciatic nerve"], symptom=["numbness"])
     >>> sorted(r["label"] for r in rows)
     ['piriformis syndrome', 'sciatica']

@@ -19,7 +19,7 @@ import pytest
 import sparql_servers
 from click.testing import CliRunner
 
-from legkg.cli import cli
+from legkg.cli.main import cli
 
 REPO = Path(__file__).resolve().parent.parent
 TESTS = REPO / "tests"
@@ -57,11 +57,15 @@ T_PINCH = T + "Pinch"
 
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Send the derived-graph cache to a temporary directory for the whole session."""
+    """Send the derived-graph cache to a temporary directory for the whole session, and build the
+    fixture ontology's inferences there once (as 'legkg --ontology tests/data/tiny.ttl build' would)."""
+    from legkg.reasoning.build import build
+
     cache = tmp_path_factory.mktemp("legkg-cache")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEGKG_CACHE_DIR", str(cache))
         mp.delenv("LEGKG_ONTOLOGY", raising=False)
+        build(TINY)
         yield cache
 
 

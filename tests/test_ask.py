@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
+from legkg.cli.main import cli
 
 SCIATIC_NUMB = {"sciatica", "piriformis syndrome"}
 STENOSIS_WORSE = {"standing", "walking"}

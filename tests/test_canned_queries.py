@@ -9,8 +9,8 @@ import pyoxigraph as ox
 import pytest
 from conftest import QUERIES, labels, run, run_json
 
-from legkg.prefixes import PREFIXES
-from legkg.queries import parse_query
+from legkg.core.prefixes import PREFIXES
+from legkg.store.queries import parse_query
 
 QUERY_FILES = sorted(QUERIES.glob("*.rq"))
 NAMES = [p.stem for p in QUERY_FILES]

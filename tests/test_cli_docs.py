@@ -8,12 +8,15 @@ import click
 import pytest
 from conftest import README, run
 
-from legkg.cli import cli
+from legkg.cli.main import cli
 
 
 def _commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command below a group, including those loaded only when used."""
     found: list[tuple[str, ...]] = []
-    for name, cmd in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         found.append((*path, name))
         if isinstance(cmd, click.Group):
             found += _commands(cmd, (*path, name))

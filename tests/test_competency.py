@@ -1,7 +1,7 @@
 """Competency questions: what the article says, asked through the CLI with --format json.
 
 Each expected answer was written from the article text
-(shared/article/why-cant-i-lift-my-leg.txt), not from running the tool. Where the
+(ontology/source/why-cant-i-lift-my-leg.txt), not from running the tool. Where the
 article leaves an answer open, ``optional`` lists the labels a faithful model may or
 may not return; everything else returned is wrong.
 """

@@ -14,7 +14,7 @@ import conftest
 import pytest
 from test_competency import *  # noqa: F403 - the same questions, collected again here
 
-from legkg.serve import SparqlServer
+from legkg.publish.serve import SparqlServer
 
 pytestmark = pytest.mark.server
 

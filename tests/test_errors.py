@@ -309,7 +309,7 @@ def test_export_into_read_only_directory(tmp_path: Path) -> None:
 
 def test_export_failure_mid_write_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """If the final rename fails, the old file is intact and no temporary file is left."""
-    import legkg.store
+    import legkg.store.files
 
     out = tmp_path / "x.ttl"
     out.write_bytes(b"old content\n")
@@ -317,7 +317,7 @@ def test_export_failure_mid_write_keeps_old_file(tmp_path: Path, monkeypatch: py
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(legkg.store.os, "replace", broken_replace)
+    monkeypatch.setattr(legkg.store.files.os, "replace", broken_replace)
     err = fails(1, "export", "-f", "ttl", "-o", out)
     assert "cannot write" in err and "unchanged" in err, err
     assert out.read_bytes() == b"old content\n"
@@ -355,7 +355,7 @@ def _shape(g: Iterable[tuple[Any, Any, Any]]) -> Counter[tuple[str, ...]]:
 def published_shape() -> Counter[tuple[str, ...]]:
     import rdflib
 
-    from legkg.store import published_graph
+    from legkg.store.local import published_graph
 
     return _shape(rdflib.Graph().parse(data=published_graph(), format="nt"))
 

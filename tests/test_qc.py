@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
-from legkg.queries import parse_query
-from legkg.validate import qc_queries, validate
+from legkg.cli.main import cli
+from legkg.publish.validate import qc_queries, validate
+from legkg.store.queries import parse_query
 
 REPO = Path(__file__).resolve().parent.parent
 QC = REPO / "tests" / "data" / "qc"

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import DATA, LEGKG, ONTOLOGY, labels, run, run_json
 
-from legkg import reason as reason_mod
-from legkg.artefacts import bundled_artefact, read_key, source_key
-from legkg.reason import NOTHING, find_java
+from legkg.reasoning import reason as reason_mod
+from legkg.reasoning.reason import NOTHING, find_java
+from legkg.store.artefacts import bundled_artefact, read_key, source_key
 
 BROKEN_INCONSISTENT = DATA / "broken-inconsistent.owl"
 BROKEN_UNSATISFIABLE = DATA / "broken-unsatisfiable.owl"
@@ -110,7 +110,7 @@ def test_query_path_does_not_import_owlready2() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; from click.testing import CliRunner; from legkg.cli import cli; "
+    code = ("import sys; from click.testing import CliRunner; from legkg.cli.main import cli; "
             "r = CliRunner().invoke(cli, ['conditions', '--category', 'inflammatory condition']); "
             "assert r.exit_code == 0, r.output; print('owlready2' in sys.modules, 'owlrl' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -186,14 +186,19 @@ def test_reason_timeout_is_one_line() -> None:
     assert code == 1 and "did not finish within 0.2 s" in err and len(err.strip().splitlines()) == 1, err
 
 
+def _no_java(monkeypatch: pytest.MonkeyPatch) -> None:
+    for where in ("legkg.reasoning.jvm", "legkg.reasoning.reason", "legkg.reasoning.build"):
+        monkeypatch.setattr(f"{where}.find_java", lambda minimum=8: None)
+
+
 def test_pellet_without_java25_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(reason_mod, "find_java", lambda minimum=8: None)
+    _no_java(monkeypatch)
     code, out, err = run("reason", "--reasoner", "pellet")
     assert code == 1 and "pellet needs Java 25" in err and "Traceback" not in err, err
 
 
 def test_rl_fallback_when_no_java(monkeypatch: pytest.MonkeyPatch, tiny: Path) -> None:
-    monkeypatch.setattr(reason_mod, "find_java", lambda minimum=8: None)
+    _no_java(monkeypatch)
     monkeypatch.setattr(reason_mod.shutil, "which", lambda name: None)
     code, out, err = run("--ontology", tiny, "reason", "--format", "json")
     assert code == 0, err
@@ -230,8 +235,11 @@ def test_unsatisfiable_fixture_reported_with_explanation() -> None:
 
 @pytest.mark.reasoner
 def test_queries_on_inconsistent_ontology_fail_clearly_but_asserted_works() -> None:
-    code, out, err = run("--ontology", BROKEN_INCONSISTENT, "terms")
+    """Building an inconsistent ontology's inferences fails in one line; queries say they are asserted only."""
+    code, out, err = run("--ontology", BROKEN_INCONSISTENT, "build")
     assert code == 1 and "inconsistent" in err and "--asserted" in err and len(err.splitlines()) == 1, err
+    code, out, err = run("--ontology", BROKEN_INCONSISTENT, "terms", "--format", "json")
+    assert code == 0 and err.startswith("warning:") and "asserted axioms only" in err, err
     rows = run_json("--asserted", "--ontology", BROKEN_INCONSISTENT, "terms", "--format", "json")
     assert "widget" in labels(rows)
 
@@ -240,7 +248,7 @@ def test_queries_on_inconsistent_ontology_fail_clearly_but_asserted_works() -> N
 
 def _check_minimal(goal: tuple, axioms) -> None:
     """HermiT, independently: the axioms entail the goal, and no axiom can be dropped."""
-    from legkg.explain import _Checker, _load_axioms
+    from legkg.reasoning.explain import _Checker, _load_axioms
 
     checker = _Checker(_load_axioms(None), goal, 300)
     answers = checker.entails([list(axioms)] + [[b for b in axioms if b is not a] for a in axioms])
@@ -251,7 +259,7 @@ def _check_minimal(goal: tuple, axioms) -> None:
 @pytest.mark.reasoner
 def test_explain_chain_membership() -> None:
     """Herniated disc affects a nerve root, part of a nerve; what affects a part affects the whole."""
-    from legkg.explain import explain_subsumption
+    from legkg.reasoning.explain import explain_subsumption
 
     e = explain_subsumption(None, _iri("HerniatedDisc"), _iri("NerveCondition"))
     sentences = set(e.sentences)
@@ -267,7 +275,7 @@ def test_explain_chain_membership() -> None:
 
 @pytest.mark.reasoner
 def test_explain_mechanical_symptoms() -> None:
-    from legkg.explain import explain_subsumption
+    from legkg.reasoning.explain import explain_subsumption
 
     e = explain_subsumption(None, _iri("LabralTear"), _iri("MechanicalSymptomCondition"))
     sentences = set(e.sentences)
@@ -279,7 +287,7 @@ def test_explain_mechanical_symptoms() -> None:
 
 @pytest.mark.reasoner
 def test_explain_fact_through_chain() -> None:
-    from legkg.explain import explain_fact
+    from legkg.reasoning.explain import explain_fact
 
     e = explain_fact(None, _iri("Sciatica"), _iri("affects"), _iri("Leg"))
     assert e.goal == "every sciatica affects some leg"
@@ -358,13 +366,23 @@ def test_edited_source_is_rematerialised(tmp_path: Path, monkeypatch: pytest.Mon
     assert before == INFERRED_MEMBERS["nerve compression condition"]
     assert not list(cache.glob("inferred-*.nq")), "an identical copy reuses the committed artefact"
     edited = _edited_copy(tmp_path)
+    code, out, err = run("--ontology", edited, "conditions", "--category", "nerve compression condition",
+                         "--format", "json")
+    assert code == 0 and json.loads(out) == [], (out, err)  # a query never reasons: asserted answers only
+    assert "warning:" in err and "legkg --ontology" in err and "build" in err, err
+    assert not list(cache.glob("inferred-*.nq")), "a query must not start the reasoner"
+    code, out, err = run("--ontology", edited, "build")
+    assert code == 0 and out.startswith("built: "), (out, err)
     after = labels(run_json("--ontology", edited, "conditions", "--category", "nerve compression condition",
                             "--format", "json"))
     assert after == before | {"test pinch condition"}, after
     assert len(list(cache.glob("inferred-*.nq"))) == 1
+    code, out, err = run("--ontology", edited, "build")
+    assert code == 0 and out.startswith("current: "), (out, err)
     text = edited.read_text(encoding="utf-8")
     edited.write_text(text.replace(_EXTRA, _EXTRA.replace("SpinalCordCompression", "Inflammation")),
                       encoding="utf-8")
+    assert run("--ontology", edited, "build")[0] == 0
     again = labels(run_json("--ontology", edited, "conditions", "--category", "nerve compression condition",
                             "--format", "json"))
     assert again == before, again
@@ -375,27 +393,32 @@ def test_edited_source_is_rematerialised(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_stale_bundled_artefact_without_java_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never silently stale: an edited bundled ontology with an old artefact and no Java is an error."""
+    """Never silently stale: an edited bundled ontology answers from asserted axioms with a warning;
+    building its inferences without Java is a clear error."""
     folder = tmp_path / "ontology"
     (folder / "inferred").mkdir(parents=True)
     source = _edited_copy(tmp_path).rename(folder / "legkg-edit.owl")
     shutil.copy(bundled_artefact(), folder / "inferred" / "legkg-inferred.nq")
-    monkeypatch.setattr("legkg.resources.ontology_path", lambda: source)
-    monkeypatch.setattr("legkg.store.ontology_path", lambda: source)
-    monkeypatch.setattr(reason_mod, "find_java", lambda minimum=8: None)
+    monkeypatch.setattr("legkg.core.resources.ontology_path", lambda: source)
+    monkeypatch.setattr("legkg.store.local.ontology_path", lambda: source)
+    monkeypatch.setattr("legkg.reasoning.build.ontology_path", lambda: source)
+    monkeypatch.setattr("legkg.reasoning.build.find_java", lambda minimum=8: None)
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))
-    code, out, err = run("conditions", "--category", "nerve compression condition")
+    code, out, err = run("conditions", "--category", "nerve compression condition", "-f", "json")
+    assert code == 0 and json.loads(out) == [], (out, err)  # answers from what is current, never stale ones
+    assert err.startswith("warning:") and "legkg build" in err and len(err.splitlines()) == 1, err
+    code, out, err = run("build")
     assert code == 1 and "stale" in err and "--asserted" in err and len(err.splitlines()) == 1, err
-    code, out, err = run("--asserted", "conditions", "--category", "nerve compression condition", "-f", "json")
-    assert code == 0 and json.loads(out) == [], (out, err)
 
 
 def test_edited_source_without_java_uses_rl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Another ontology without Java: the OWL 2 RL fallback builds its inferences."""
-    monkeypatch.setattr(reason_mod, "find_java", lambda minimum=8: None)
+    monkeypatch.setattr("legkg.reasoning.build.find_java", lambda minimum=8: None)
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))
     tiny_edit = tmp_path / "tiny-edit.ttl"
     tiny_edit.write_text((DATA / "tiny.ttl").read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run("--ontology", tiny_edit, "build")
+    assert code == 0, err
     rows = run_json("--ontology", tiny_edit, "conditions", "--format", "json")
     assert rows, rows
     [artefact] = (tmp_path / "cache").glob("inferred-*.nq")

@@ -11,8 +11,9 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from legkg.errors import LegkgError, Misuse
-from legkg.release import (
+from legkg.core.errors import LegkgError, Misuse
+from legkg.core.resources import ontology_path
+from legkg.publish.release import (
     FILES,
     ONTOLOGY_IRI,
     build_release,
@@ -23,7 +24,6 @@ from legkg.release import (
     stamp,
     version_iri,
 )
-from legkg.resources import ontology_path
 
 REPO = Path(__file__).resolve().parent.parent
 RELEASE = REPO / "ontology" / "release"

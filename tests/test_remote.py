@@ -23,9 +23,10 @@ import pytest
 from conftest import run
 from sparql_servers import free_port, running_fuseki
 
-from legkg.errors import QueryFailed
-from legkg.remote import RemoteBackend, push, query_kind, service_urls, with_prologue
-from legkg.store import load_store
+from legkg.core.errors import QueryFailed
+from legkg.store.local import load_store
+from legkg.store.pushing import push
+from legkg.store.remote import RemoteBackend, query_kind, service_urls, with_prologue
 
 pytestmark = pytest.mark.server
 
@@ -89,7 +90,7 @@ PARAMS = {
 
 
 def canned() -> list[list[str]]:
-    from legkg.queries import all_queries
+    from legkg.store.queries import all_queries
 
     cases = []
     for q in all_queries():

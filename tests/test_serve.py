@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
-from legkg.serve import SparqlServer
+from legkg.cli.main import cli
+from legkg.publish.serve import SparqlServer
 
 pytestmark = pytest.mark.server
 AFFECTS_SCIATIC = "SELECT ?c WHERE { ?c legkg:affects legkg:SciaticNerve } ORDER BY ?c"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from legkg.cli import cli
+from legkg.cli.main import cli
 
 NOTE = "This is information from one article, not a diagnosis."
 

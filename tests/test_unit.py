@@ -22,11 +22,11 @@ from conftest import (
     run_json,
 )
 
-from legkg.api import describe, find_conditions, list_terms
-from legkg.errors import AmbiguousTerm, Misuse, UnknownTerm
-from legkg.store import LocalBackend, open_backend
-from legkg.terms import TermIndex, normalise
-from legkg.writers import WRITERS, write_describe_table
+from legkg.answers.lookup import describe, find_conditions, list_terms
+from legkg.cli.writers import WRITERS, write_describe_table
+from legkg.core.errors import AmbiguousTerm, Misuse, UnknownTerm
+from legkg.store.local import LocalBackend, open_backend
+from legkg.store.terms import TermIndex, normalise
 
 A, B, C = "test condition A", "test condition B", "test condition C"
 

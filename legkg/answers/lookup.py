@@ -1,0 +1,106 @@
+"""Look-ups behind ``conditions``, ``describe`` and ``terms``: each returns rows ready for a writer.
+
+Example:
+    >>> from legkg.store.local import open_backend
+    >>> rows = find_conditions(open_backend(), anatomy=["sciatic nerve"], symptom=["numbness"])
+    >>> [r["id"] for r in rows]
+    ['legkg:PiriformisSyndrome', 'legkg:Sciatica']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from legkg.core.prefixes import PREFIXES
+from legkg.store.canned import relation_labels, run_canned, to_value
+from legkg.store.local import Backend, Row
+from legkg.store.queries import internal_query
+from legkg.store.terms import TermIndex
+
+DEFINITION = PREFIXES["obo"] + "IAO_0000115"
+ANNOTATION_FIELDS = {
+    PREFIXES["rdfs"] + "label": "label",
+    DEFINITION: "definition",
+    PREFIXES["oboInOwl"] + "hasExactSynonym": "synonym",
+    PREFIXES["oboInOwl"] + "hasRelatedSynonym": "related synonym",
+    PREFIXES["legkg"] + "sourceSentence": "article sentence",
+    PREFIXES["legkg"] + "background": "background",
+    PREFIXES["legkg"] + "urgencyRank": "urgency rank",
+}
+
+
+def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequence[str] = (),
+                    mechanism: Sequence[str] = (), category: Sequence[str] = ()) -> list[dict]:
+    """Conditions meeting every filter; each filter follows part-of and subclass links."""
+    filters = [("conditions-by-anatomy", "anatomy", v) for v in anatomy]
+    filters += [("conditions-by-symptom", "symptom", v) for v in symptom]
+    filters += [("conditions-by-mechanism", "mechanism", v) for v in mechanism]
+    filters += [("conditions-by-category", "category", v) for v in category]
+    if not filters:
+        return run_canned(backend, "all-conditions")[1]
+    index = TermIndex.load(backend)
+    result: dict[str, dict] | None = None
+    for name, param, value in filters:
+        rows = run_canned(backend, name, [(param, value)], index)[1]
+        found = {r["id"]: r for r in rows}
+        result = found if result is None else {k: v for k, v in result.items() if k in found}
+    return sorted((result or {}).values(), key=lambda r: (str(r["label"]).casefold(), r["id"]))
+
+
+def list_terms(backend: Backend, text: str | None = None, kind: str | None = None) -> list[dict]:
+    """Entities whose label or synonym contains ``text``, optionally of one kind."""
+    index = TermIndex.load(backend)
+    return [{"id": e.id, "label": e.label, "kind": e.kind, "synonyms": "; ".join(e.synonyms)}
+            for e in index.search(text, kind)]
+
+
+def describe(backend: Backend, term: str) -> list[dict]:
+    """Everything about one entity, as rows of (field, value, direction, source)."""
+    index = TermIndex.load(backend)
+    entity = index.resolve(term)
+    node = ox.NamedNode(entity.iri)
+    relations = relation_labels(backend)
+    base = {"id": entity.id, "label": entity.label}
+    rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None)]
+    for r in backend.select(internal_query("describe-annotations"), {"entity": node}):
+        field = ANNOTATION_FIELDS.get(r["p"].value)
+        if field and field != "label":
+            rows.append(dict(base, field=field, direction="", value=to_value(r["value"]),
+                             value_id=None, source=None))
+    facts = []
+    for r in backend.select(internal_query("describe-out"), {"entity": node}):
+        facts.append(_fact(base, index, relations, r["p"].value, r["o"].value, "out", r))
+    for r in backend.select(internal_query("describe-in"), {"entity": node}):
+        facts.append(_fact(base, index, relations, r["p"].value, r["s"].value, "in", r))
+    facts = [f for f in facts if f is not None]
+    order = {"definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
+             "background": 4, "urgency rank": 5}
+    rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
+    facts.sort(key=lambda f: (f["direction"] != "out", f["field"], str(f["value"]).casefold()))
+    return rows + _dedupe(facts)
+
+
+def _dedupe(facts: list[dict]) -> list[dict]:
+    seen: dict[tuple, dict] = {}
+    for f in facts:
+        key = (f["field"], f["direction"], f["value_id"])
+        if key not in seen or (f["source"] and not seen[key]["source"]):
+            seen[key] = f
+    return list(seen.values())
+
+
+def _fact(base: dict, index: TermIndex, relations: dict, p: str, other: str, direction: str,
+          r: Row) -> dict | None:
+    target = index.get(other)
+    if target is None or p not in relations:
+        return None
+    field = relations[p][0 if direction == "out" else 1]
+    source = r["source"].value if "source" in r else None
+    if source is None and "background" in r:
+        source = f"background: {r['background'].value}"
+    return dict(base, field=field, direction=direction, value=target.label, value_id=target.id,
+                source=source)
+
+

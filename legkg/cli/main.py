@@ -1,0 +1,193 @@
+"""The ``legkg`` group: its options, one-line errors with exit codes, and commands loaded when used.
+
+Example:
+    legkg conditions --anatomy "sciatic nerve" --symptom numbness
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from legkg import __version__
+from legkg.cli.common import SERVER_KINDS, Settings, fail
+from legkg.core.errors import LegkgError
+
+# Options of the legkg group that may also follow the command name (legkg terms numb --endpoint URL).
+ENDPOINT_OPTIONS = ("--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth")
+
+
+def hoist_endpoint_options(args: list[str]) -> list[str]:
+    """Move endpoint options given after the command name to before it.
+
+    Example:
+        >>> hoist_endpoint_options(["terms", "numb", "--endpoint", "http://h/sparql"])
+        ['--endpoint', 'http://h/sparql', 'terms', 'numb']
+    """
+    front, rest, i = [], [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if rest and name in ENDPOINT_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front += args[i:i + 2]
+                i += 1
+        else:
+            if not rest and not arg.startswith("-") and (not front or front[-1] not in _VALUED):
+                rest.append(arg)  # the command name
+            elif rest:
+                rest.append(arg)
+            else:
+                front.append(arg)
+        i += 1
+    return front + rest
+
+
+_VALUED = ("--ontology", "--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth", "--timeout",
+           "--user-agent", "--with")
+
+
+class LegkgGroup(click.Group):
+    """A group whose errors are one line on stderr with the right exit code, never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = hoist_endpoint_options(list(sys.argv[1:] if args is None else args))
+        for arg in args:
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                fail(f"an argument is not valid UTF-8: {arg.encode('utf-8', 'replace').decode()[:60]!r}", 1)
+        try:
+            rv = super().main(args, prog_name or "legkg", complete_var, standalone_mode=False,
+                              **extra)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help(), err=True)
+            sys.exit(2)
+        except click.UsageError as e:
+            path = e.ctx.command_path if e.ctx else "legkg"
+            fail(f"{e.format_message()} (see '{path} --help')", 2)
+        except click.ClickException as e:
+            fail(e.format_message(), e.exit_code)
+        except click.Abort:
+            fail("aborted", 1)
+        except LegkgError as e:
+            fail(str(e), e.exit_code)
+        except BrokenPipeError:
+            sys.stderr.close()
+            sys.exit(1)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except RecursionError:
+            fail("input too deeply nested to process", 1)
+        except MemoryError:
+            fail("out of memory", 1)
+        except Exception as e:  # last resort: still one line, never a traceback
+            fail(f"internal error: {type(e).__name__}: {' '.join(str(e).split())}", 1)
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+@click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
+@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
+              help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
+@click.option("--endpoint", metavar="URL", envvar="LEGKG_ENDPOINT",
+              help="Query a SPARQL server instead, at this query URL used as given; with --server, a dataset "
+                   "URL whose usual service URLs are filled in (env LEGKG_ENDPOINT).")
+@click.option("--server", type=click.Choice(list(SERVER_KINDS)), default="generic", show_default=True,
+              envvar="LEGKG_SERVER", help="Kind of server: fills in its query, update and store URLs from a "
+                                           "dataset URL (env LEGKG_SERVER).")
+@click.option("--update-url", metavar="URL", help="The server's SPARQL Update URL (for push).")
+@click.option("--store-url", metavar="URL", help="The server's Graph Store Protocol URL (for push).")
+@click.option("--user", metavar="NAME", envvar="LEGKG_ENDPOINT_USER",
+              help="User for HTTP auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
+@click.option("--auth", type=click.Choice(["basic", "digest", "bearer"]), default="basic", show_default=True,
+              help="HTTP auth scheme; bearer reads the token from env LEGKG_ENDPOINT_TOKEN.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
+@click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
+@click.option("--asserted", is_flag=True, envvar="LEGKG_ASSERTED",
+              help="Answer over the asserted axioms alone, without the reasoner's inferences (env LEGKG_ASSERTED).")
+@click.option("--with", "linked", multiple=True, type=click.Choice(["hpo", "icd10cm"]),
+              help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
+@click.pass_context
+def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
+        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = (), server: str = "generic",
+        update_url: str | None = None, store_url: str | None = None, auth: str = "basic") -> None:
+    """Ask questions of the leg-lift knowledge graph.
+
+    legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
+    as an OWL ontology and answers questions over it. It informs; it does not
+    diagnose.
+
+    \b
+    Example:
+      legkg conditions --anatomy "sciatic nerve" --symptom numbness
+    """
+    ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
+                       server=server, update_url=update_url, store_url=store_url, auth=auth, asserted=asserted,
+                       linked=tuple(dict.fromkeys(linked)))
+
+
+# Commands in other modules are imported only when used, so a query does not pay for them.
+LAZY_COMMANDS = {
+    "conditions": "legkg.cli.query:conditions",
+    "describe": "legkg.cli.query:describe",
+    "terms": "legkg.cli.query:terms",
+    "query": "legkg.cli.query:query",
+    "sparql": "legkg.cli.query:sparql",
+    "export": "legkg.cli.query:export",
+    "push": "legkg.cli.remote:push",
+    "ask": "legkg.cli.ask:ask",
+    "triage": "legkg.cli.ask:triage",
+    "graph": "legkg.cli.ask:graph",
+    "serve": "legkg.cli.serve:serve",
+    "validate": "legkg.cli.release:validate",
+    "release": "legkg.cli.release:release",
+    "mappings": "legkg.cli.release:mappings",
+    "link": "legkg.cli.release:link",
+    "reason": "legkg.cli.reason:reason",
+    "build": "legkg.cli.reason:build",
+    "explain": "legkg.cli.reason:explain",
+}
+LAZY_SUBCOMMANDS = {"link": ["legkg.cli.icd10cm:link_icd10cm"]}
+
+
+def _load(target: str) -> click.Command:
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _lazy_list(self: click.Group, ctx: click.Context) -> list[str]:
+    return sorted(set(click.Group.list_commands(self, ctx)) | set(LAZY_COMMANDS))
+
+
+def _lazy_get(self: click.Group, ctx: click.Context, name: str) -> click.Command | None:
+    command = click.Group.get_command(self, ctx, name)
+    if command is None and name in LAZY_COMMANDS:
+        command = _load(LAZY_COMMANDS[name])
+        for sub in LAZY_SUBCOMMANDS.get(name, []):
+            extra = _load(sub)
+            if isinstance(command, click.Group) and extra.name not in command.commands:
+                command.add_command(extra)
+        self.add_command(command, name)
+    return command
+
+
+LegkgGroup.list_commands = _lazy_list
+LegkgGroup.get_command = _lazy_get
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli.main(prog_name="legkg")

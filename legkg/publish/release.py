@@ -1,0 +1,262 @@
+"""Protégé-ready release files, built from the source ontology.
+
+``ontology/release/`` holds ``legkg.owl`` (RDF/XML), ``legkg.ttl`` (Turtle),
+``legkg-inferred.owl`` (the source plus the reasoner's inferences, as plain OWL axioms)
+and ``catalog-v001.xml`` (maps the ontology IRIs to the files, so Protégé opens them
+offline). Each carries a dated version IRI. The output is deterministic, so a release can
+be committed and compared with a fresh build; a build goes to a temporary folder that
+replaces the old release only when every file is written.
+
+Example:
+    >>> files = build_release(output=Path("/tmp/legkg-release"), date="2026-11-23")  # doctest: +SKIP
+    >>> sorted(p.name for p in files)
+    ['catalog-v001.xml', 'legkg-inferred.owl', 'legkg.owl', 'legkg.ttl']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from legkg.core.errors import LegkgError, Misuse
+from legkg.core.prefixes import LEGKG, PREFIXES
+from legkg.core.resources import ontology_path
+
+ONTOLOGY_IRI = LEGKG + "legkg.owl"
+INFERRED_IRI = LEGKG + "legkg-inferred.owl"
+FILES = ("legkg.owl", "legkg.ttl", "legkg-inferred.owl", "catalog-v001.xml")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_VERSION_IRI = re.compile(r'<owl:versionIRI rdf:resource="[^"]*"/>')
+_VERSION_INFO = re.compile(r"<owl:versionInfo>[^<]*</owl:versionInfo>")
+_ONTOLOGY_OPEN = re.compile(r'<owl:Ontology rdf:about="([^"]*)">')
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SUBCLASS = PREFIXES["rdfs"] + "subClassOf"
+OWL = PREFIXES["owl"]
+
+Progress = Callable[[str], None]
+
+
+def release_dir() -> Path:
+    """The committed release folder, beside the source ontology."""
+    return ontology_path().parent / "release"
+
+
+def version_iri(date: str, name: str = "legkg.owl") -> str:
+    """``version_iri("2026-11-23")`` -> ``'https://w3id.org/legkg/releases/2026-11-23/legkg.owl'``."""
+    return f"{LEGKG}releases/{date}/{name}"
+
+
+def stamp(text: str, date: str, iri: str = ONTOLOGY_IRI, name: str = "legkg.owl") -> str:
+    """The RDF/XML source with its ontology IRI, version IRI and version info set for a release date."""
+    m = _ONTOLOGY_OPEN.search(text)
+    if m is None:
+        raise LegkgError("the source has no <owl:Ontology rdf:about=...> header")
+    text = text[: m.start()] + f'<owl:Ontology rdf:about="{iri}">' + text[m.end():]
+    version = f'<owl:versionIRI rdf:resource="{version_iri(date, name)}"/>'
+    info = f"<owl:versionInfo>{date}</owl:versionInfo>"
+    end = text.index("</owl:Ontology>")
+    header = text[:end]
+    header = _VERSION_IRI.sub(version, header, count=1) if _VERSION_IRI.search(header) else \
+        header.rstrip(" ") + f"    {version}\n    "
+    header = _VERSION_INFO.sub(info, header, count=1) if _VERSION_INFO.search(header) else \
+        header.rstrip(" ") + f"    {info}\n    "
+    return header + text[end:]
+
+
+def _kinds(store: ox.Store) -> tuple[set[str], set[str]]:
+    classes = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                 ox.NamedNode(OWL + "Class"))}
+    individuals = {q.subject.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE),
+                                                                     ox.NamedNode(OWL + "NamedIndividual"))}
+    return classes, individuals
+
+
+def inferred_axioms(source: Path, data: bytes, progress: Progress | None = None) -> list[tuple[str, str, str]]:
+    """(subject, property, object) of every inference: subclass links, types and class-level facts.
+
+    Uses :func:`legkg.reasoning.build.inferred_quads` (HermiT, cached by the source's content).
+    """
+    from legkg.reasoning.build import inferred_quads
+
+    blob = inferred_quads(source, data, progress)
+    store = ox.Store()
+    store.load(blob, format=ox.RdfFormat.N_QUADS)
+    return sorted({(q.subject.value, q.predicate.value, q.object.value) for q in store
+                   if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)})
+
+
+def _inferred_block(axioms: list[tuple[str, str, str]], classes: set[str], individuals: set[str]) -> str:
+    """RDF/XML for the inferences: class facts become existential (or value) restrictions, so no punning."""
+    by_subject: dict[str, list[str]] = {}
+    for s, p, o in axioms:
+        if p in (SUBCLASS, RDF_TYPE):
+            tag = "rdfs:subClassOf" if p == SUBCLASS else "rdf:type"
+            line = f'        <{tag} rdf:resource="{o}"/>\n'
+        elif s in classes:
+            filler = (f'<owl:hasValue rdf:resource="{o}"/>' if o in individuals
+                      else f'<owl:someValuesFrom rdf:resource="{o}"/>')
+            line = ("        <rdfs:subClassOf>\n            <owl:Restriction>\n"
+                    f'                <owl:onProperty rdf:resource="{p}"/>\n                {filler}\n'
+                    "            </owl:Restriction>\n        </rdfs:subClassOf>\n")
+        elif s in individuals and o in individuals:
+            ns, local = _split(p)
+            line = f'        <p:{local} xmlns:p="{ns}" rdf:resource="{o}"/>\n'
+        else:
+            continue
+        by_subject.setdefault(s, []).append(line)
+    out = ["\n\n    <!-- Inferred by the reasoner (not in the source) -->\n\n"]
+    for s in sorted(by_subject):
+        out.append(f'    <rdf:Description rdf:about="{s}">\n{"".join(by_subject[s])}    </rdf:Description>\n')
+    return "".join(out)
+
+
+def _split(iri: str) -> tuple[str, str]:
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    return iri[:cut], iri[cut:]
+
+
+def render_inferred(text: str, axioms: list[tuple[str, str, str]], date: str) -> str:
+    """The stamped source with the inferences appended before ``</rdf:RDF>``."""
+    store = ox.Store()
+    store.load(text.encode("utf-8"), format=ox.RdfFormat.RDF_XML, base_iri=ONTOLOGY_IRI)
+    classes, individuals = _kinds(store)
+    stamped = stamp(text, date, INFERRED_IRI, "legkg-inferred.owl")
+    end = stamped.rindex("</rdf:RDF>")
+    return stamped[:end].rstrip() + _inferred_block(axioms, classes, individuals) + "\n" + stamped[end:]
+
+
+def render_turtle(owl_text: str) -> str:
+    """Deterministic Turtle for an RDF/XML text: subjects, predicates and objects in sorted order.
+
+    Blank nodes used once are written inline (``[ ... ]``, lists as ``( ... )``), and the
+    unreferenced ones (axiom annotations) as sorted ``[ ... ] .`` blocks, so no blank-node
+    label ever appears and two builds of the same source give the same bytes.
+    """
+    import rdflib
+
+    graph = rdflib.Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    graph.parse(data=owl_text, format="xml", publicID=ONTOLOGY_IRI)
+    nm = graph.namespace_manager
+    first, rest, nil = rdflib.RDF.first, rdflib.RDF.rest, rdflib.RDF.nil
+    refs: dict[rdflib.BNode, int] = {}
+    for o in graph.objects():
+        if isinstance(o, rdflib.BNode):
+            refs[o] = refs.get(o, 0) + 1
+
+    def term(t, depth: int) -> str:
+        if isinstance(t, rdflib.BNode) and refs.get(t) == 1:
+            items = collection(t)
+            if items is not None:
+                return "( " + " ".join(term(i, depth) for i in items) + " )"
+            return "[ " + body(t, depth + 1, " ;\n" + "    " * (depth + 1)) + " ]"
+        return t.n3(nm)
+
+    def collection(t) -> list | None:
+        items = []
+        while t != nil:
+            preds = set(graph.predicates(t))
+            if preds - {first, rest, rdflib.RDF.type} or not isinstance(t, rdflib.BNode) or refs.get(t) != 1:
+                return None
+            items.append(graph.value(t, first))
+            t = graph.value(t, rest)
+        return items
+
+    def body(s, depth: int, sep: str) -> str:
+        parts = []
+        for p in sorted(set(graph.predicates(s)), key=lambda p: (p != rdflib.RDF.type, p.n3(nm))):
+            objects = sorted(term(o, depth + 1) for o in graph.objects(s, p))
+            name = "a" if p == rdflib.RDF.type else p.n3(nm)
+            parts.append(f"{name} " + (",\n" + "    " * (depth + 2)).join(objects))
+        return sep.join(parts)
+
+    blocks = []
+    for s in set(graph.subjects()):
+        if isinstance(s, rdflib.BNode) and refs.get(s, 0) == 1:
+            continue
+        if isinstance(s, rdflib.BNode) and refs.get(s, 0) == 0:
+            blocks.append((1, "[ " + body(s, 1, " ;\n    ") + " ] ."))
+        else:
+            blocks.append((0, s.n3(nm) + " " + body(s, 0, " ;\n    ") + " ."))
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    return head + "\n" + "\n\n".join(text for _, text in sorted(blocks)) + "\n"
+
+
+def render_catalog(date: str) -> str:
+    """The Protégé XML catalog mapping the ontology and version IRIs to the release files."""
+    entries = [(ONTOLOGY_IRI, "legkg.owl"), (version_iri(date), "legkg.owl"),
+               (INFERRED_IRI, "legkg-inferred.owl"), (version_iri(date, "legkg-inferred.owl"), "legkg-inferred.owl")]
+    lines = ['<?xml version="1.0" encoding="UTF-8" standalone="no"?>',
+             '<catalog prefer="public" xmlns="urn:oasis:names:tc:entity:xmlns:xml:catalog">',
+             *(f'    <uri name="{name}" uri="{file}"/>' for name, file in entries),
+             "</catalog>", ""]
+    return "\n".join(lines)
+
+
+def render_release(source: Path | None = None, date: str | None = None,
+                   progress: Progress | None = None) -> dict[str, bytes]:
+    """Every release file's content, by file name (nothing is written)."""
+    date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    if not _DATE.fullmatch(date):
+        raise Misuse(f"release date {date!r} is not YYYY-MM-DD")
+    path = Path(source) if source else ontology_path()
+    if path.suffix.lower() not in (".owl", ".rdf", ".xml"):
+        raise Misuse(f"a release is built from the RDF/XML source, not {path.name}")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    try:
+        ox.Store().load(data, format=ox.RdfFormat.RDF_XML, base_iri=ONTOLOGY_IRI)
+        text = data.decode("utf-8")
+    except (SyntaxError, UnicodeDecodeError) as e:
+        raise LegkgError(f"{path}: not valid RDF/XML, so no release was built: {e}") from None
+    say = progress or (lambda m: None)
+    owl = stamp(text, date)
+    say("writing Turtle ...")
+    ttl = render_turtle(owl)
+    say("collecting inferences ...")
+    inferred = render_inferred(text, inferred_axioms(path, data, progress), date)
+    return {"legkg.owl": owl.encode("utf-8"), "legkg.ttl": ttl.encode("utf-8"),
+            "legkg-inferred.owl": inferred.encode("utf-8"), "catalog-v001.xml": render_catalog(date).encode("utf-8")}
+
+
+def release_date(folder: Path | None = None) -> str | None:
+    """The date of the release in a folder (from its version IRI), or None."""
+    try:
+        text = ((folder or release_dir()) / "legkg.owl").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(r"/releases/(\d{4}-\d{2}-\d{2})/", text)
+    return m.group(1) if m else None
+
+
+def build_release(source: Path | None = None, output: Path | None = None, date: str | None = None,
+                  progress: Progress | None = None) -> list[Path]:
+    """Build the release into a temporary folder, then swap it in for ``output``; return the files."""
+    target = Path(output) if output else release_dir()
+    files = render_release(source, date, progress)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    old = target.parent / f".{target.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
+    try:
+        for name, content in files.items():
+            (tmp / name).write_bytes(content)
+        tmp.chmod(0o755)
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not target.exists():
+            old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+    return [target / name for name in FILES]

