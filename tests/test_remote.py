@@ -54,7 +54,7 @@ def test_push_named_graph_replaces(fuseki: str) -> None:
     graph = "https://w3id.org/legkg/test-graph"
     n = triples()
     for _ in range(2):
-        code, out, err = run("push", f"{fuseki}/data", "--graph", graph)
+        code, out, err = run("--store-url", f"{fuseki}/data", "push", f"{fuseki}/query", "--graph", graph)
         assert code == 0, err
         assert out == f"pushed {n} triples to <{graph}> (verified)\n"
     assert RemoteBackend(f"{fuseki}/query").count(graph) == n
@@ -201,8 +201,42 @@ def test_endpoint_url_forms(pushed: str) -> None:
     for url in (pushed, pushed + "/", pushed + "/query", pushed + "/sparql"):
         code, out, err = run("--endpoint", url, "terms", "numb", "-f", "csv")
         assert code == 0, (url, err)
-    assert service_urls("https://h.example/ds/sparql").data == "https://h.example/ds/data"
-    assert service_urls("https://h.example/ds/update").query == "https://h.example/ds/query"
+    code, out, err = run("--server", "fuseki", "--endpoint", pushed, "terms", "numb", "-f", "csv")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("url", "server", "expected"), [
+    ("http://h:8000/", "generic", ("http://h:8000/", "http://h:8000/", "http://h:8000/")),
+    ("http://h/repositories/kb?infer=false", "generic", ("http://h/repositories/kb?infer=false",) * 3),
+    ("http://h:3030/ds", "fuseki", ("http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")),
+    ("http://h:3030/ds/query", "fuseki", ("http://h:3030/ds/query", "http://h:3030/ds/update",
+                                          "http://h:3030/ds/data")),
+    ("http://h:7878", "oxigraph", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:8890", "virtuoso", ("http://h:8890/sparql", "http://h:8890/sparql-auth",
+                                   "http://h:8890/sparql-graph-crud-auth")),
+    ("http://h/repositories/kb", "graphdb", ("http://h/repositories/kb", "http://h/repositories/kb/statements",
+                                             "http://h/repositories/kb/rdf-graphs/service")),
+    ("http://h/bigdata/namespace/kb", "blazegraph", ("http://h/bigdata/namespace/kb/sparql",
+                                                     "http://h/bigdata/namespace/kb/sparql", None)),
+])
+def test_service_urls(url: str, server: str, expected: tuple) -> None:
+    """The query URL is used as given; --server fills in the usual update and store URLs."""
+    got = service_urls(url, server)
+    assert (got.query, got.update, got.data) == expected
+
+
+def test_endpoint_options_after_the_command(pushed: str) -> None:
+    before = run("--endpoint", pushed, "terms", "numb", "-f", "csv")
+    assert before[0] == 0, before[2]
+    assert run("terms", "numb", "-f", "csv", "--endpoint", pushed) == before
+    assert run("terms", "numb", "--endpoint=" + pushed, "-f", "csv") == before
+
+
+def test_asserted_and_with_are_refused_remotely(pushed: str) -> None:
+    code, _, err = run("--endpoint", pushed, "--asserted", "conditions")
+    assert code == 2 and "--asserted works on the embedded store only" in err
+    code, _, err = run("--endpoint", pushed, "--with", "hpo", "conditions")
+    assert code == 2 and "--with works on the embedded store only" in err
 
 
 # -- fault injection ---------------------------------------------------------------------------
@@ -273,7 +307,7 @@ def ok() -> tuple:
      "answered with an HTML page, not SPARQL results", 1),
     ([(200, JSON, OK_JSON[:40], "truncate")], 1, "truncated answer from", 1),
     ([(200, JSON, OK_JSON[:40])], 1, "truncated answer from", 1),
-    ([(200, {"Content-Type": "text/plain"}, b"hello")], 1, "did not answer with SPARQL JSON results", 1),
+    ([(200, {"Content-Type": "text/plain"}, b"hello")], 1, "sent malformed or truncated SPARQL results", 1),
     ([(404, {}, b"")], 1, "no SPARQL service at", 1),
     ([(401, {}, b"")], 1, "refused access (HTTP 401); give --user NAME and set $LEGKG_ENDPOINT_PASSWORD", 1),
     ([(403, {}, b"")], 1, "refused access (HTTP 403)", 1),
@@ -400,15 +434,16 @@ def test_user_without_password_is_misuse(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_push_falls_back_to_sparql_update() -> None:
     count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
         "type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(triples())}}]}})
-    steps = [(405, {}, b"no GSP here"), (204, {}, b""), (200, JSON, count.encode())]
+    steps = [(405, {}, b"no GSP here"), (204, {}, b""), (204, {}, b""), (200, JSON, count.encode())]
     with Stub(steps) as stub:
-        code, out, err = run("push", stub.url, "--graph", "urn:g")
+        code, out, err = run("--server", "fuseki", "push", stub.url, "--graph", "urn:g")
     assert code == 0, err
     assert out == f"pushed {triples()} triples to <urn:g> (verified)\n"
-    (m1, p1, _, _), (m2, p2, h2, b2), (m3, p3, _, _) = stub.requests
+    (m1, p1, _, _), (m2, p2, _, b2), (m3, p3, _, b3), (m4, p4, _, _) = stub.requests
     assert (m1, p1) == ("PUT", "/ds/data?graph=urn%3Ag")
-    assert (m2, p2) == ("POST", "/ds/update") and b2.startswith(b"DROP SILENT GRAPH <urn:g> ;\nINSERT DATA {")
-    assert (m3, p3) == ("POST", "/ds/query")
+    assert (m2, p2) == ("POST", "/ds/update") and b2 == b"update=DROP+SILENT+GRAPH+%3Curn%3Ag%3E"
+    assert (m3, p3) == ("POST", "/ds/update") and b3.startswith(b"update=INSERT+%7B+GRAPH+%3Curn%3Ag%3E")
+    assert (m4, p4) == ("POST", "/ds/query")
 
 
 def test_push_count_mismatch_fails() -> None:

@@ -207,6 +207,8 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
               show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (- for stdout); written atomically.")
+@click.option("--source", is_flag=True,
+              help="Write the ontology as edited, without the relation graph, inferences and closures.")
 @click.pass_obj
 def export(settings: Settings, fmt: str, output: str, source: bool) -> None:
     """Write the published graph (what canned queries read) in an RDF syntax.
