@@ -146,6 +146,7 @@ LAZY_COMMANDS = {
     "sparql": "legkg.cli.query:sparql",
     "export": "legkg.cli.query:export",
     "push": "legkg.cli.remote:push",
+    "endpoint": "legkg.cli.remote:endpoint",
     "ask": "legkg.cli.ask:ask",
     "triage": "legkg.cli.ask:triage",
     "graph": "legkg.cli.ask:graph",

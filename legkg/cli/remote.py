@@ -49,3 +49,40 @@ def push(settings: Settings, url: str | None, graph: str | None) -> None:
     count, _method = push_store(remote, load_store(settings.ontology, settings.asserted), graph)
     target = f"<{graph}>" if graph else "the default graph"
     click.echo(f"pushed {count} triples to {target} (verified)")
+
+
+@click.group()
+def endpoint() -> None:
+    """Look at a SPARQL server: what it supports and which legkg graph it holds."""
+
+
+@endpoint.command("check")
+@click.argument("url", required=False)
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json", "csv", "tsv"]), default="table",
+              show_default=True, help="Output format.")
+@click.pass_obj
+def check(settings: Settings, url: str | None, fmt: str) -> None:
+    """Report what a SPARQL server supports and whether it holds the current published graph.
+
+    Probes the query URL (used as given, or filled in by --server), the result formats,
+    property paths, SPARQL Update (an empty INSERT DATA), the Graph Store Protocol, and
+    compares the server's legkg version triples and triple count with this legkg's.
+    Exits 1 when the server does not answer queries or holds another copy of the graph.
+
+    \b
+    Example:
+      legkg endpoint check http://127.0.0.1:3030/ds/query
+      legkg --server virtuoso endpoint check http://127.0.0.1:8890
+    """
+    from legkg.cli.common import emit
+    from legkg.core.errors import LegkgError
+    from legkg.store.endpoint_check import check_endpoint
+
+    url = url or settings.endpoint
+    if not url:
+        raise Misuse("give the server's URL: legkg endpoint check URL")
+    rows = check_endpoint(settings.remote(url))
+    emit(rows, ["check", "result", "detail"], fmt)
+    bad = [r for r in rows if r["check"] in ("query", "published graph") and r["result"] != "ok"]
+    if bad:
+        raise LegkgError(f"{bad[0]['check']}: {bad[0]['detail']}")

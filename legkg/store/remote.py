@@ -393,6 +393,8 @@ class RemoteBackend:
             prefixes = PREFIXES if result_format in ("ttl", "xml") else None
             return kind, ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
         got, names, rows = self.results(query)
+        if kind == "ask" and got == "select" and len(names) == 1 and len(rows) == 1 and rows[0][0] is not None:
+            got, rows = "ask", rows[0][0].value in ("1", "true")  # Virtuoso's ASK as a one-cell table
         if got != kind:
             raise RemoteError(f"{self.label} answered a {kind.upper()} query with {got.upper()} results")
         from legkg.store.results import serialise, serialise_boolean
