@@ -53,7 +53,12 @@ def push(settings: Settings, url: str | None, graph: str | None) -> None:
 
 @click.group()
 def endpoint() -> None:
-    """Look at a SPARQL server: what it supports and which legkg graph it holds."""
+    """Look at a SPARQL server: what it supports and which legkg graph it holds.
+
+    \b
+    Example:
+      legkg endpoint check http://127.0.0.1:3030/ds/query
+    """
 
 
 @endpoint.command("check")
