@@ -272,7 +272,7 @@ class Stub:
                     self.wfile.write(payload)
                 self.close_connection = True
 
-            do_GET = do_POST = do_PUT = handle_one
+            do_GET = do_POST = do_PUT = do_DELETE = handle_one
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -448,6 +448,8 @@ def test_push_falls_back_to_sparql_update() -> None:
 
 def test_push_count_mismatch_fails() -> None:
     count = OK_JSON.replace(b'"x"', b'"n"').replace(b'"ok"', b'"7"')
-    with Stub([(204, {}, b""), (200, JSON, count)]) as stub:
+    with Stub([(204, {}, b""), (200, JSON, count), (204, {}, b"")]) as stub:
         code, _, err = run("push", stub.url)
     assert code == 1 and f"push not verified: sent {triples()} triples but the default graph" in err
+    method, path, _, body = stub.requests[-1]  # a failed push removes what it wrote
+    assert (method, path) == ("DELETE", "/ds?default")

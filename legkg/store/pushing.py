@@ -128,10 +128,20 @@ def push(remote: RemoteBackend, store: ox.Store, graph: str | None = None, gsp: 
         _verify(remote, graph, len(triples))
     except RemoteError:
         if wrote[0]:
-            with contextlib.suppress(RemoteError):
-                _update(remote, f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
+            _clean_up(remote, graph, method)
         raise
     return len(triples), method
+
+
+def _clean_up(remote: RemoteBackend, graph: str | None, method: str) -> None:
+    """Remove what a failed push wrote: by the protocol that wrote it (GSP DELETE or DROP), quietly."""
+    with contextlib.suppress(RemoteError):
+        if method == "graph store protocol":
+            target = _with_param(remote.service.data or "",
+                                 "graph=" + urllib.parse.quote(graph, safe="") if graph else "default")
+            remote.client.send(urllib.request.Request(target, method="DELETE"))
+        else:
+            _update(remote, f"DROP SILENT GRAPH <{graph}>" if graph else "DROP SILENT DEFAULT")
 
 
 def _verify(remote: RemoteBackend, graph: str | None, sent: int) -> None:
