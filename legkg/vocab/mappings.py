@@ -8,6 +8,8 @@ mapping properties with the code's IRI, plus ``oboInOwl:hasDbXref`` with its CUR
 Example:
     >>> [m.object_id for m in select(load_mappings(), "ICD10CM") if m.subject_id == "legkg:Sciatica"]
     ['ICD10CM:M54.30']
+    >>> [m.predicate_id for m in select(load_mappings(), "ICD10CM") if m.subject_id == "legkg:Sciatica"]
+    ['skos:narrowMatch']
     >>> verhoeff_valid("24700007")
     True
 """
@@ -26,7 +28,7 @@ from legkg.core.resources import ontology_path
 from legkg.store.codes import ALIASES, MATCHES, VOCABULARIES, Vocabulary
 
 COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "object_label",
-           "mapping_justification", "comment"]
+           "mapping_justification", "object_source_version", "curation_rule_text", "comment"]
 SKOS = PREFIXES["skos"]
 DBXREF = PREFIXES["oboInOwl"] + "hasDbXref"
 
@@ -41,6 +43,8 @@ class Mapping:
     object_id: str
     object_label: str
     mapping_justification: str
+    object_source_version: str = ""
+    curation_rule_text: str = ""
     comment: str = ""
 
     @property
@@ -260,3 +264,65 @@ def add_xrefs(backend, rows: list[dict], vocab: str) -> str:
     for row in rows:
         row[v.prefix] = "; ".join(sorted(codes.get(str(row.get("id")), ())))
     return v.prefix
+
+
+MAPPED_KINDS = ("condition", "symptom", "mechanism", "anatomy")
+
+
+def coverage_markdown(rows: list[Mapping], entities: dict[str, tuple[str, str]]) -> str:
+    """Markdown tables of mapped entities and entities with no true code, per vocabulary.
+
+    ``entities`` maps a CURIE to (label, kind); only conditions, symptoms, mechanisms and anatomy count.
+
+    Example:
+        >>> rows = [Mapping("legkg:A", "a", "skos:exactMatch", "HP:0000001", "All", "semapv:ManualMappingCuration")]
+        >>> "| HP | Human Phenotype Ontology | 1 | 1 |" in coverage_markdown(rows, {"legkg:A": ("a", "symptom"),
+        ...                                                                     "legkg:B": ("b", "anatomy")})
+        True
+    """
+    counted = {c: lk for c, lk in entities.items() if lk[1] in MAPPED_KINDS}
+    lines = ["| prefix | vocabulary | entities mapped | entities with no true code | exact | close | broad | "
+             "narrow | related |", "|---|---|---|---|---|---|---|---|---|"]
+    sections = []
+    for prefix, v in VOCABULARIES.items():
+        mine = [m for m in rows if m.vocabulary == prefix and m.subject_id in counted]
+        mapped = sorted({m.subject_id for m in mine}, key=lambda c: counted[c][0].lower())
+        preds = [sum(m.predicate_id == f"skos:{p}" for m in mine) for p in MATCHES]
+        lines.append(f"| {prefix} | {v.name} | {len(mapped)} | {len(counted) - len(mapped)} | "
+                     + " | ".join(str(n) for n in preds) + " |")
+        codes = {c: ", ".join(f"{m.object_id} ({m.predicate_id.removeprefix('skos:').removesuffix('Match')})"
+                              for m in mine if m.subject_id == c) for c in mapped}
+        none = sorted((lk[0] for c, lk in counted.items() if c not in codes), key=str.lower)
+        listed = "; ".join(f"{counted[c][0]} {codes[c]}" for c in mapped)
+        sections.append(f"### {v.name} ({prefix})\n\nMapped: {listed}.\n\nNo true code: {', '.join(none) or 'none'}.\n")
+    return "\n".join(lines) + "\n\n" + "\n".join(sections)
+
+
+COVERAGE_MARKER = "<!-- coverage tables below are generated -->\n"
+
+
+def entity_kinds() -> dict[str, tuple[str, str]]:
+    """CURIE -> (label, kind) for every entity of the source ontology."""
+    from legkg.store.local import open_backend
+    from legkg.store.terms import TermIndex
+
+    index = TermIndex.load(open_backend(asserted=True))
+    return {curie(iri): (e.label, e.kind) for iri, e in index.entities.items()}
+
+
+def rewrite_coverage(doc: Path) -> bool:
+    """Replace what follows COVERAGE_MARKER in ``doc`` with fresh coverage tables; return whether it changed."""
+    text = doc.read_text(encoding="utf-8")
+    head, marker, _ = text.partition(COVERAGE_MARKER)
+    if not marker:
+        raise LegkgError(f"{doc} has no coverage marker line")
+    new = head + marker + "\n" + coverage_markdown(load_mappings(), entity_kinds())
+    if new != text:
+        doc.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":  # pragma: no cover - a maintenance entry point
+    import sys
+
+    print("updated" if rewrite_coverage(Path(sys.argv[1])) else "unchanged", sys.argv[1])
