@@ -46,7 +46,7 @@ from legkg.store.sparqltext import query_kind, strip_comments
 PASSWORD_ENV = "LEGKG_ENDPOINT_PASSWORD"
 TOKEN_ENV = "LEGKG_ENDPOINT_TOKEN"
 AUTH_SCHEMES = ("basic", "digest", "bearer")
-USER_AGENT = f"legkg/{__version__} (python-urllib; SPARQLWrapper)"
+USER_AGENT = f"legkg/{__version__} (python-urllib)"
 RETRY_STATUS = (429, 502, 503, 504)
 MAX_RETRY_AFTER = 30.0  # seconds; a server asking for a longer pause gets an error instead
 REFUSED_GSP = (400, 403, 404, 405, 415, 501)  # Graph Store Protocol refused: fall back to SPARQL Update
