@@ -45,6 +45,9 @@ def serve(settings: Settings, host: str, port: int, query_timeout: float, row_li
         server = SparqlServer(host, port, settings.ontology, query_timeout, row_limit, workers)
     except OSError as e:
         raise LegkgError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    from legkg.publish import web
+
+    web.warm()  # pages are rendered once each; make them while the server starts
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: listening on {host}, reachable beyond this machine", err=True)
     shown = f"[{server.host}]" if ":" in str(server.host) else server.host

@@ -111,7 +111,7 @@ class SparqlServer:
         self._thread: threading.Thread | None = None
         from legkg.publish import web
 
-        web.configure(ontology, self.run_query, warm=True)  # pages; their raw queries run on this server's workers
+        web.configure(ontology, self.run_query)  # pages; their raw queries run on this server's workers
 
     @property
     def url(self) -> str:

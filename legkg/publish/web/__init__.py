@@ -23,23 +23,23 @@ from pathlib import Path
 from legkg.publish.web.app import Site
 from legkg.publish.web.common import Response, Runner
 
-__all__ = ["Site", "configure", "handle"]
+__all__ = ["Site", "configure", "handle", "warm"]
 
 _lock = threading.Lock()
 _site: Site | None = None
 
 
-def configure(ontology: Path | None = None, runner: Runner | None = None, warm: bool = False) -> Site:
-    """Serve the pages of this ontology (the bundled one by default); raw queries go to ``runner``.
-
-    With ``warm``, every page is rendered in the background from the start.
-    """
+def configure(ontology: Path | None = None, runner: Runner | None = None) -> Site:
+    """Serve the pages of this ontology (the bundled one by default); raw queries go to ``runner``."""
     global _site
     with _lock:
         _site = Site(ontology, runner)
-    if warm:
-        _site.warm()
-    return _site
+        return _site
+
+
+def warm() -> None:
+    """Render every page in the background (one thread), so that readers find them made."""
+    (_site or configure()).warm(threads=1)
 
 
 def handle(method: str, path: str, query: str, headers: Mapping[str, str]) -> Response | None:

@@ -47,7 +47,7 @@ MATCH_WORDS = {"exactMatch": "exact match", "closeMatch": "close match", "broadM
 # Fields of ``describe`` that are not relations, in the order a page shows them.
 TEXT_FIELDS = ("definition", "article sentence", "background", "urgency rank")
 SYNONYM_SUFFIX = "synonym"
-URGENT_KINDS = ("symptom", "situation")
+URGENT_KINDS = ("symptom", "situation", "onset")
 STANDARD_KEYS = {"id", "label", "field", "direction", "value", "value_id", "source"}
 
 
@@ -72,7 +72,7 @@ def term_content(backend: Backend, term: str, index: TermIndex | None = None) ->
     page["groups"] = _group(page["relations"])
     page["codes"] = term_codes(backend, entity.iri)
     if entity.kind in URGENT_KINDS:
-        page["urgency"] = _urgency(backend, entity.id, entity.kind)
+        page["urgency"] = _urgency(backend, index, entity.id, entity.kind)
     return page
 
 
@@ -121,13 +121,16 @@ def term_codes(backend: Backend, iri: str) -> list[dict]:
     return sorted(codes, key=lambda c: (c["vocabulary"], c["code"]))
 
 
-def _urgency(backend: Backend, term_id: str, kind: str) -> dict | None:
+def _urgency(backend: Backend, index: TermIndex, term_id: str, kind: str) -> dict | None:
     try:
-        if kind == "symptom":
-            return triage(backend, symptoms=[term_id])
-        return triage(backend, situations=[term_id])
+        result = triage(backend, symptoms=[term_id]) if kind == "symptom" else triage(backend, situations=[term_id])
     except LegkgError:
         return None
+    for r in result["reasons"]:  # a level stated for a more general sign: name it
+        via = r.get("via")
+        general = index.resolve(via) if via and via != r["input_id"] else None
+        r["via_label"], r["via_id"] = (general.label, general.id) if general else (None, None)
+    return result
 
 
 def landing_content(backend: Backend) -> dict:
@@ -147,11 +150,10 @@ def landing_content(backend: Backend) -> dict:
     for level in ladder:
         level["signs"] = signs.get(str(level["id"]), [])
     return {"categories": [{"label": k, "conditions": v} for k, v in categories.items()], "ladder": ladder,
-            "note": triage_note()}
+            "note": triage_note(backend)}
 
 
-def triage_note() -> str:
-    """The not-a-diagnosis note that goes with every urgency shown."""
-    from legkg.answers.triage import NOTE
-
-    return NOTE
+def triage_note(backend: Backend) -> str:
+    """The ontology's not-a-diagnosis note (its disclaimer), shown with every urgency."""
+    rows = backend.select(internal_query("disclaimer"))
+    return str(rows[0]["comment"].value) if rows and "comment" in rows[0] else ""
