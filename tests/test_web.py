@@ -127,6 +127,9 @@ def test_symptom_page_shows_urgency_and_the_note(base: str) -> None:
     status, _, body = fetch(base + "legkg/GroinNumbness")
     text = _text(body)
     assert status == 200 and "urgent" in text.casefold() and NOT_A_DIAGNOSIS in text
+    assert "red flag" in text  # the article calls groin numbness a red flag
+    status, _, body = fetch(base + "legkg/Tingling")  # no urgency of its own: the article's general advice
+    assert "seek medical guidance" in _text(body).casefold() and NOT_A_DIAGNOSIS in _text(body)
     assert "numbness in the groin" in text.casefold() or "groin" in text.casefold()
     status, _, body = fetch(base + "legkg/Sciatica")
     assert NOT_A_DIAGNOSIS not in _text(body).split("Relations")[0]  # a condition warrants no urgency itself
