@@ -109,10 +109,42 @@ def term_completer(*kinds: str):
     return complete
 
 
+EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".nt": "nt", ".jsonld": "jsonld", ".svg": "svg",
+              ".png": "png", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+
+
+def output_format(output: str, fmt: str, choices: list[str]) -> str:
+    """The format to write: ``--format`` if given, else the one the output's extension names.
+
+    A file whose extension names another format than the one asked for is misuse, so
+    ``-o x.png`` never holds SVG.
+    """
+    ctx = click.get_current_context()
+    given = ctx.get_parameter_source("fmt") not in (click.core.ParameterSource.DEFAULT, None)
+    check_output(output)
+    named = EXTENSIONS.get(Path(output).suffix.lower()) if output != "-" else None
+    if named is None or named not in choices:
+        return fmt
+    if given and named != fmt:
+        raise Misuse(f"{output} names {named} by its extension but --format is {fmt}; "
+                     f"drop --format or use a .{fmt} file")
+    return named
+
+
+def check_output(output: str) -> None:
+    """Refuse an empty output name or one that names a folder (``dir/new/``)."""
+    if not output.strip():
+        raise Misuse("the output file name is empty; give a file, or - for stdout")
+    if output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir()):
+        raise Misuse(f"{output} is a folder; give a file name inside it")
+
+
 def write_output(data: bytes, output: str, fmt: str) -> None:
     """Write bytes to stdout (``-``) or atomically to a file, and say what was written."""
+    check_output(output)
     if output == "-":
         sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     from legkg.store.files import atomic_write
 
@@ -121,5 +153,3 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
     except OSError as e:
         raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
     click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
-
-

@@ -18,6 +18,7 @@ from legkg.cli.common import (
     Settings,
     emit,
     format_option,
+    output_format,
     term_completer,
     write_output,
 )
@@ -206,7 +207,7 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 @click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
               show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (- for stdout); written atomically.")
+              help="File to write (- for stdout); written atomically; its extension sets the format.")
 @click.pass_obj
 def export(settings: Settings, fmt: str, output: str) -> None:
     """Write the ontology in another RDF syntax.
@@ -217,6 +218,7 @@ def export(settings: Settings, fmt: str, output: str) -> None:
     """
     from legkg.publish.export import export_ontology
 
+    fmt = output_format(output, fmt, EXPORT_FORMATS)
     write_output(export_ontology(settings.ontology, fmt), output, fmt)
 
 

@@ -55,12 +55,14 @@ def validate(settings: Settings, fmt: str) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Release folder (default: ontology/release beside the source).")
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Release date for the version IRI (default: today, UTC).")
+@click.option("--force", is_flag=True, help="Write the release files into a folder that holds other files too.")
 @click.pass_obj
-def release(settings: Settings, output: Path | None, date_: str | None) -> None:
+def release(settings: Settings, output: Path | None, date_: str | None, force: bool) -> None:
     """Build the Protégé-ready release: legkg.owl, legkg.ttl, legkg-inferred.owl, catalog-v001.xml.
 
-    The files are built in a temporary folder and swapped in at the end, so a failed
-    build leaves the last release as it was.
+    Only the release's own files are written; a folder holding other files is refused
+    unless --force. The files are staged and moved in at the end, so a failed build
+    leaves the last release as it was, and a killed one is finished by the next run.
 
     \b
     Example:
@@ -69,7 +71,8 @@ def release(settings: Settings, output: Path | None, date_: str | None) -> None:
     """
     from legkg.publish.release import build_release
 
-    written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True))
+    written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True),
+                            force=force)
     for path in written:
         click.echo(str(path))
 

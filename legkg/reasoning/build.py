@@ -134,10 +134,9 @@ def build(path: Path | None = None, reasoner: str | None = None, timeout: float 
         (False, PosixPath('.../ontology/inferred/legkg-inferred.nq'))
     """
     path = Path(path) if path else ontology_path()
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    from legkg.store.local import read_ontology
+
+    data = read_ontology(path)
     key = source_key(data, path.suffix)
     if current_artefact(key) is not None:
         where = bundled_artefact() if read_key(bundled_artefact()) == key else cache_dir() / f"inferred-{key}.nq"
