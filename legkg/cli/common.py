@@ -31,6 +31,7 @@ class Settings:
     user_agent: str | None = None
     asserted: bool = False
     linked: tuple[str, ...] = ()
+    follow_redirects: bool = False
     _backend: object = field(default=None, repr=False)
 
     def backend(self):
@@ -56,7 +57,8 @@ class Settings:
             if self.ontology:
                 raise Misuse("--ontology and --endpoint exclude each other: push the file to the server instead")
             self._backend = RemoteBackend(self.endpoint, self.user, timeout=self.timeout,
-                                          user_agent=self.user_agent or USER_AGENT)
+                                          user_agent=self.user_agent or USER_AGENT,
+                                          follow_redirects=self.follow_redirects)
         if self._backend is None and self.linked:
             from legkg.vocab.linked import open_linked
 
@@ -67,9 +69,34 @@ class Settings:
             self._backend = open_backend(self.ontology, asserted=self.asserted)
 
 
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (``inf`` and ``nan`` are refused), at most a week."""
+
+    name = "seconds"
+
+    def __init__(self, minimum: float = 0.0) -> None:
+        self.minimum = minimum
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number <= self.minimum or number > 7 * 86400:
+            self.fail(f"{value!r} is not a number of seconds above {self.minimum:g} and at most a week", param, ctx)
+        return number
+
+
 def fail(message: str, code: int) -> None:
     """Print one error line on stderr and exit."""
-    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    from legkg.cli.writers import printable
+
+    click.echo(f"Error: {printable(' '.join(message.split()))}", err=True)
     sys.exit(code)
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from legkg import __version__
-from legkg.cli.common import Settings, fail
-from legkg.core.errors import LegkgError
+from legkg.cli.common import Seconds, Settings, fail
+from legkg.core.errors import LegkgError, Misuse
 
 
 class LegkgGroup(click.Group):
@@ -66,16 +66,19 @@ class LegkgGroup(click.Group):
                    "dataset URL such as http://127.0.0.1:3030/ds (its /query is used) (env LEGKG_ENDPOINT).")
 @click.option("--user", metavar="NAME", envvar="LEGKG_ENDPOINT_USER",
               help="User for HTTP basic auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
               metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
 @click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
+@click.option("--follow-redirects", is_flag=True,
+              help="Follow the SPARQL server's redirects to other hosts (refused by default).")
 @click.option("--asserted", is_flag=True, envvar="LEGKG_ASSERTED",
               help="Answer over the asserted axioms alone, without the reasoner's inferences (env LEGKG_ASSERTED).")
 @click.option("--with", "linked", multiple=True, type=click.Choice(["hpo", "icd10cm"]),
               help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
 @click.pass_context
 def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
-        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = ()) -> None:
+        user_agent: str | None, follow_redirects: bool = False, asserted: bool = False,
+        linked: tuple[str, ...] = ()) -> None:
     """Ask questions of the leg-lift knowledge graph.
 
     legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
@@ -86,8 +89,11 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
+    for name, value in (("--endpoint", endpoint), ("--ontology", ontology and str(ontology)), ("--user", user)):
+        if value is not None and not value.strip():
+            raise Misuse(f"{name} is empty; give a value or leave the option out")
     ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
-                       asserted=asserted, linked=tuple(dict.fromkeys(linked)))
+                       asserted=asserted, linked=tuple(dict.fromkeys(linked)), follow_redirects=follow_redirects)
 
 
 # Commands in other modules are imported only when used, so a query does not pay for them.

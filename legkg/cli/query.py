@@ -15,6 +15,7 @@ import click
 from legkg.cli.common import (
     EXPORT_FORMATS,
     SPARQL_FORMATS,
+    Seconds,
     Settings,
     emit,
     format_option,
@@ -51,7 +52,7 @@ def conditions(settings: Settings, anatomy, symptom, mechanism, category, xref, 
     from legkg.answers.lookup import find_conditions
 
     columns = ["id", "label", "article_category"]
-    if xref:
+    if xref is not None:
         from legkg.vocab.mappings import vocabulary
 
         vocabulary(xref)  # an unknown vocabulary is misuse, reported before the store loads
@@ -166,17 +167,18 @@ def query_run(settings: Settings, name: str, params, fmt: str) -> None:
 
 @click.command()
 @click.argument("text", required=False)
-@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a file (- for stdin).")
+@click.option("--file", "query_file", metavar="PATH", help="Read the query from a file (- for stdin).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries reach other servers).")
-@click.option("--timeout", "time_limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", "time_limit", type=Seconds(), default=30.0, show_default=True,
               metavar="SECONDS", help="Stop the query after this long.")
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Cut the answer to this many rows (or triples), with a warning.")
+@click.option("--memory", type=click.IntRange(min=16), default=1024, show_default=True, metavar="MIB",
+              help="Stop the query once it holds more than this many MiB.")
 @format_option(SPARQL_FORMATS)
 @click.pass_obj
-def sparql(settings: Settings, text: str | None, query_file, allow_service: bool, time_limit: float, limit: int,
-           fmt: str) -> None:
+def sparql(settings: Settings, text: str | None, query_file: str | None, allow_service: bool, time_limit: float,
+           limit: int, memory: int, fmt: str) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query; common prefixes are predeclared.
 
     SELECT and ASK answers come as W3C SPARQL results (json, csv, tsv, xml) or
@@ -191,9 +193,9 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 
     if (text is None) == (query_file is None):
         raise Misuse("give the query as an argument or with --file, not both or neither")
-    source = text if text is not None else query_file.read()
+    source = text if text is not None else read_query_file(query_file)
     kind, columns, payload, cut = run_sparql(settings.backend(), source, fmt, allow_service=allow_service,
-                                             timeout=time_limit, limit=limit)
+                                             timeout=time_limit, limit=limit, memory=memory << 20)
     if cut:
         click.echo(f"warning: the answer was cut to {limit} rows (--limit)", err=True)
     if isinstance(payload, bytes):
@@ -201,6 +203,22 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
         out.write(payload if payload.endswith(b"\n") else payload + b"\n")
     else:
         emit(payload, columns, "table")
+
+
+def read_query_file(name: str) -> str:
+    """A query file's text (``-``: stdin), bounded in size and read time, UTF-8 with or without a BOM."""
+    from pathlib import Path
+
+    from legkg.core.errors import LegkgError
+    from legkg.store.files import read_input
+
+    if not name.strip():
+        raise Misuse("--file is empty; give a file, or - for stdin")
+    data = read_input(0 if name == "-" else Path(name), "query file", limit=16 << 20)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LegkgError(f"query file {name} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
 
 
 @click.command()

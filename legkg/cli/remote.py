@@ -45,7 +45,7 @@ def push(settings: Settings, url: str | None, graph: str | None) -> None:
     if not url:
         raise Misuse("give the server's URL: legkg push URL (or legkg --endpoint URL push)")
     remote = RemoteBackend(url, settings.user, timeout=settings.timeout,
-                           user_agent=settings.user_agent or USER_AGENT)
+                           user_agent=settings.user_agent or USER_AGENT, follow_redirects=settings.follow_redirects)
     count, _method = push_store(remote, load_store(settings.ontology), graph)
     target = f"<{graph}>" if graph else "the default graph"
     click.echo(f"pushed {count} triples to {target} (verified)")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from legkg.cli.common import Settings
+from legkg.cli.common import Seconds, Settings
 from legkg.core.errors import LegkgError
 
 
@@ -16,7 +16,7 @@ from legkg.core.errors import LegkgError
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; loopback unless you mean to share it.")
 @click.option("--port", type=click.IntRange(0, 65535), default=3030, show_default=True, help="Port (0: any free one).")
-@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, metavar="SECONDS",
+@click.option("--query-timeout", type=Seconds(), default=10.0, show_default=True, metavar="SECONDS",
               help="Stop a query that runs longer than this (HTTP 503).")
 @click.option("--row-limit", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Cut answers to this many rows (header X-Legkg-Warning says so).")

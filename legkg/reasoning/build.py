@@ -102,7 +102,7 @@ def inferred_quads(path: Path | None, data: bytes, progress: Progress | None = N
             chosen = "rl"
         else:
             chosen = "hermit"
-    timeout = timeout or float(os.environ.get("LEGKG_REASON_TIMEOUT", "300"))
+    timeout = timeout or _env_seconds("LEGKG_REASON_TIMEOUT", 300.0)
     blob, _ = materialise(path, reasoner=chosen, timeout=timeout, progress=progress)
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         atomic_write(cached, blob)
@@ -143,3 +143,19 @@ def build(path: Path | None = None, reasoner: str | None = None, timeout: float 
         return False, where
     inferred_quads(path, data, progress, reasoner=reasoner, timeout=timeout)
     return True, cache_dir() / f"inferred-{key}.nq"
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """A positive, finite number of seconds from the environment (Misuse otherwise)."""
+    import math
+
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise Misuse(f"{name}={text!r} is not a positive number of seconds")
+    return value

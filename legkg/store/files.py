@@ -20,8 +20,8 @@ from pathlib import Path
 from legkg import __version__
 from legkg.core.errors import LegkgError
 
-MAX_INPUT = int(os.environ.get("LEGKG_MAX_INPUT_MB", "256")) << 20  # bytes an ontology or query file may hold
-READ_SECONDS = 30.0  # how long a pipe, FIFO or device may take to deliver its whole content
+MAX_INPUT_MB = 256  # MiB an ontology file may hold unless LEGKG_MAX_INPUT_MB says otherwise
+READ_SECONDS = 30.0  # how long a pipe, FIFO or device may take to deliver its whole content (LEGKG_READ_SECONDS)
 
 
 def cache_dir() -> Path:
@@ -143,7 +143,15 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def read_input(path: Path | int, what: str, limit: int = MAX_INPUT, seconds: float = READ_SECONDS) -> bytes:
+def max_input() -> int:
+    """Bytes an ontology file may hold: ``$LEGKG_MAX_INPUT_MB`` MiB, else 256 MiB."""
+    try:
+        return int(os.environ.get("LEGKG_MAX_INPUT_MB", MAX_INPUT_MB)) << 20
+    except ValueError:
+        return MAX_INPUT_MB << 20
+
+
+def read_input(path: Path | int, what: str, limit: int | None = None, seconds: float | None = None) -> bytes:
     """Read a whole file, pipe or device, refusing more than ``limit`` bytes or more than ``seconds``.
 
     ``path`` may be an open file descriptor (stdin). A FIFO with no writer reads as empty.
@@ -152,7 +160,14 @@ def read_input(path: Path | int, what: str, limit: int = MAX_INPUT, seconds: flo
         >>> read_input(Path("/dev/null"), "query file")
         b''
     """
-    name = f"<fd {path}>" if isinstance(path, int) else str(path)
+    from_env = limit is None
+    limit = max_input() if limit is None else limit
+    name = "stdin" if path == 0 else f"<fd {path}>" if isinstance(path, int) else str(path)
+    if seconds is None:
+        try:
+            seconds = float(os.environ.get("LEGKG_READ_SECONDS", READ_SECONDS))
+        except ValueError:
+            seconds = READ_SECONDS
     try:
         fd = path if isinstance(path, int) else os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as e:
@@ -175,7 +190,8 @@ def read_input(path: Path | int, what: str, limit: int = MAX_INPUT, seconds: flo
                 return b"".join(chunks)
             size += len(chunk)
             if size > limit:
-                raise LegkgError(f"{what} {name} is over {limit >> 20} MiB (the limit, set by LEGKG_MAX_INPUT_MB)")
+                why = " (the limit, set by LEGKG_MAX_INPUT_MB)" if from_env else ""
+                raise LegkgError(f"{what} {name} is over {limit >> 20} MiB{why}; refused")
             chunks.append(chunk)
     finally:
         if not isinstance(path, int):
