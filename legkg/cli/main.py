@@ -7,6 +7,7 @@ Example:
 from __future__ import annotations
 
 import sys
+from contextlib import suppress as _suppress
 from pathlib import Path
 
 import click
@@ -26,9 +27,12 @@ class LegkgGroup(click.Group):
                 arg.encode("utf-8")
             except UnicodeEncodeError:
                 fail(f"an argument is not valid UTF-8: {arg.encode('utf-8', 'replace').decode()[:60]!r}", 1)
+        _guard_process()
         try:
             rv = super().main(args, prog_name or "legkg", complete_var, standalone_mode=False,
                               **extra)
+        except Terminated:
+            fail("terminated", 143)
         except click.exceptions.NoArgsIsHelpError as e:
             click.echo(e.ctx.get_help(), err=True)
             sys.exit(2)
@@ -55,6 +59,42 @@ class LegkgGroup(click.Group):
         if not standalone_mode:
             return rv
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind, so child processes (a reasoner's JVM) are ended on the way out."""
+
+
+class _ClosedStream:
+    """Stands in for a closed stdout: writing to it is a one-line error, not a crash."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text) -> int:
+        raise LegkgError("standard output is closed; redirect it to a file or use -o FILE")
+
+    writelines = write
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+def _guard_process() -> None:
+    """Turn SIGTERM into an exception, and a closed stdout into a clear error."""
+    import signal
+
+    def terminate(signum, frame) -> None:
+        raise Terminated()
+
+    with _suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, terminate)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()  # type: ignore[assignment]
 
 
 @click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})

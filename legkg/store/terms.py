@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 
-from legkg.core.errors import AmbiguousTerm, Misuse, UnknownTerm
+from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
 from legkg.store.local import Backend
 from legkg.store.queries import internal_query
@@ -121,6 +121,9 @@ class TermIndex:
     def _query(cls, backend: Backend) -> TermIndex:
         found: dict[str, dict] = {}
         for row in backend.select(internal_query("term-index")):
+            if not {"entity", "label", "kind"} <= row.keys():
+                raise QueryFailed(f"{backend.label} answered the term index query without ?entity, ?label and ?kind "
+                                  "in every row; is it serving the legkg ontology?")
             iri = row["entity"].value
             item = found.setdefault(iri, {"label": row["label"].value, "kind": row["kind"].value,
                                           "synonyms": []})

@@ -246,8 +246,9 @@ def run_linked(backend, name: str, values: Sequence[tuple[str, str]] = ()) -> tu
     from legkg.store.terms import TermIndex
 
     path = queries_dir() / "linked" / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
-        raise Misuse(f"no linked query named {name!r}; linked queries: {', '.join(linked_query_names())}")
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        raise Misuse(f"no linked query named {shown!r}; linked queries: {', '.join(linked_query_names())}")
     query = parse_query(name, path.read_text(encoding="utf-8"))
     bindings = bind_params(TermIndex.load(backend), query, values) if (query.params or values) else {}
     columns = select_columns(query.text)
