@@ -175,8 +175,9 @@ def link_query(settings: Settings, name: str | None, params, fmt: str) -> None:
         from legkg.core.errors import Misuse
 
         raise Misuse("linked queries run on the embedded store; drop --endpoint")
-    from legkg.vocab.linked import LINKED
+    from legkg.vocab.linked import LINKED, linked_query_path
 
+    linked_query_path(name)  # an unknown name is misuse, reported before the store opens
     vocab = name.split("-", 1)[0]  # hpo-*.rq needs the HPO, icd10cm-*.rq ICD-10-CM
     graphs = settings.linked or ((vocab,) if vocab in LINKED else ("hpo",))
     backend = open_linked(settings.ontology, graphs, asserted=settings.asserted)

@@ -239,16 +239,22 @@ def linked_query_names() -> list[str]:
     return sorted(p.stem for p in (queries_dir() / "linked").glob("*.rq"))
 
 
+def linked_query_path(name: str) -> Path:
+    """The file of a cross-vocabulary canned query; an unknown name is misuse."""
+    path = queries_dir() / "linked" / f"{name}.rq"
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        raise Misuse(f"no linked query named {shown!r}; linked queries: {', '.join(linked_query_names())}")
+    return path
+
+
 def run_linked(backend, name: str, values: Sequence[tuple[str, str]] = ()) -> tuple[list[str], list[dict]]:
     """Run a cross-vocabulary canned query with ``-p NAME VALUE`` parameters; return columns and rows."""
     from legkg.store.canned import bind_params, plain_rows, select_columns
     from legkg.store.queries import parse_query
     from legkg.store.terms import TermIndex
 
-    path = queries_dir() / "linked" / f"{name}.rq"
-    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
-        shown = name if len(name) <= 60 else name[:59] + "…"
-        raise Misuse(f"no linked query named {shown!r}; linked queries: {', '.join(linked_query_names())}")
+    path = linked_query_path(name)
     query = parse_query(name, path.read_text(encoding="utf-8"))
     bindings = bind_params(TermIndex.load(backend), query, values) if (query.params or values) else {}
     columns = select_columns(query.text)
