@@ -33,9 +33,12 @@ STARTUP_SECONDS = 120.0  # a new worker must load its store within this time
 _SLOW = object()
 
 
-def _worker(conn, ontology: str | None, memory: int) -> None:
+def _worker(conn, ontology: str | None, memory: int, nice: int = 0) -> None:
     """Run queries sent over ``conn`` against a store of our own until told to stop."""
     import os
+
+    if nice:
+        os.nice(nice)  # heavy queries yield the processor to quick ones
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -57,9 +60,9 @@ def _worker(conn, ontology: str | None, memory: int) -> None:
 
 
 class _Worker:
-    def __init__(self, ctx, ontology: str | None, memory: int) -> None:
+    def __init__(self, ctx, ontology: str | None, memory: int, nice: int = 0) -> None:
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, ontology, memory), daemon=True)
+        self.process = ctx.Process(target=_worker, args=(child, ontology, memory, nice), daemon=True)
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # inherited: Ctrl-C is not the
         try:                                                                  # worker's, even while it starts
             self.process.start()
@@ -85,8 +88,9 @@ class _Worker:
 class _Lane:
     """A fixed number of workers; a stopped one is replaced in the background."""
 
-    def __init__(self, name: str, size: int, ctx, ontology: str | None, memory: int, spares: int = 0) -> None:
-        self.name, self.ctx, self.ontology, self.memory = name, ctx, ontology, memory
+    def __init__(self, name: str, size: int, ctx, ontology: str | None, memory: int, spares: int = 0,
+                 nice: int = 0) -> None:
+        self.name, self.ctx, self.ontology, self.memory, self.nice = name, ctx, ontology, memory, nice
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.spare: queue.Queue[_Worker] = queue.Queue()  # loaded workers that take over at once
         self.all: list[_Worker] = []
@@ -94,16 +98,16 @@ class _Lane:
         self.closed = False
         self.starting: list[_Worker] = []
         self.threads: list[threading.Thread] = []
-        for worker in [_Worker(ctx, ontology, memory) for _ in range(size)]:
+        for worker in [_Worker(ctx, ontology, memory, nice) for _ in range(size)]:
             self._add(worker)
-        for worker in [_Worker(ctx, ontology, memory) for _ in range(spares)]:
+        for worker in [_Worker(ctx, ontology, memory, nice) for _ in range(spares)]:
             self._add(worker, self.spare)
 
     def _add(self, worker: _Worker | None = None, into: queue.Queue | None = None) -> None:
         with self.lock:
             if self.closed:
                 return
-            worker = worker or _Worker(self.ctx, self.ontology, self.memory)
+            worker = worker or _Worker(self.ctx, self.ontology, self.memory, self.nice)
             self.starting.append(worker)
         try:  # a worker takes queries once its store is loaded
             ready = worker.conn.poll(STARTUP_SECONDS) and worker.conn.recv() == "ready"
@@ -166,7 +170,7 @@ class WorkerPool:
         ctx = mp.get_context("spawn")
         source = str(ontology) if ontology else None
         self.quick = _Lane("quick", max(1, quick), ctx, source, memory, spares=1)
-        self.heavy = _Lane("heavy", max(1, heavy), ctx, source, memory)
+        self.heavy = _Lane("heavy", max(1, heavy), ctx, source, memory, nice=10)
         self._known_heavy: OrderedDict[str, None] = OrderedDict()
         self._waiting = threading.BoundedSemaphore(HEAVY_WAITING)
         self._lock = threading.Lock()

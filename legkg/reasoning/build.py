@@ -117,7 +117,11 @@ def write_bundled_artefact(progress: Progress | None = None, timeout: float = 30
     """
     blob, _ = materialise(None, timeout=timeout, progress=progress)
     target = bundled_artefact()
-    atomic_write(target, blob)
+    try:
+        atomic_write(target, blob)
+    except OSError as e:
+        raise LegkgError(f"cannot write {target}: {e.strerror or e}; the old artefact is unchanged "
+                         "(run it from a source checkout you can write to)") from None
     return target
 
 

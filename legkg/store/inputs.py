@@ -108,6 +108,9 @@ def _check_turtle(data: bytes, path: Path) -> None:
     depth, deepest = 0, 0
     position = 0
     for m in _TTL_SKIP.finditer(data):
+        if m.end() - m.start() > MAX_TOKEN:
+            raise LegkgError(f"{_where(data, m.start(), path)}: a literal or IRI of over {MAX_TOKEN >> 20} MiB; "
+                             "refused")
         depth, deepest, at = _brackets(data, position, m.start(), depth, deepest)
         if at is not None:
             raise LegkgError(f"{_where(data, at, path)}: brackets nested over {MAX_DEPTH} deep; refused")

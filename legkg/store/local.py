@@ -74,6 +74,9 @@ def parse_into(store: ox.Store, data: bytes, path: Path) -> None:
     check_rdf(data, path)
     try:
         store.load(data, format=fmt, base_iri=path.resolve().as_uri())
+    except MemoryError:
+        raise LegkgError(f"{path}: the parser ran out of memory (a token over its 16 MiB buffer, or a file too "
+                         "big for this machine)") from None
     except SyntaxError as e:
         where = _position(e, data, fmt)
         message = str(e.args[0]) if e.args else str(e)
