@@ -22,52 +22,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from legkg.publish.workers import GRAPH_MEDIA
+
 RESULT_TYPES = {"application/sparql-results+json": "json", "application/json": "json",
                 "application/sparql-results+xml": "xml", "application/xml": "xml", "text/csv": "csv",
                 "text/tab-separated-values": "tsv"}
 GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/rdf+xml": "xml",
                "application/ld+json": "jsonld"}
-GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "xml": "application/rdf+xml",
-               "jsonld": "application/ld+json"}
 MAX_BODY = 1 << 20
 ENDPOINT_PATH = "/sparql"
 ENDPOINT_PATHS = ("/sparql", "/query", "/")
 READ_SECONDS = 30.0  # a client must send its whole request within this time
-
-
-def execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> tuple[int, str, bytes, str]:
-    """Run one query; return HTTP status, media type, body and a truncation note ('' if none)."""
-    import pyoxigraph as ox
-
-    from legkg.core.prefixes import PREFIXES
-    from legkg.store.results import MEDIA, serialise, serialise_boolean
-
-    try:
-        result = store.query(query, prefixes=PREFIXES)
-        if isinstance(result, ox.QueryBoolean):
-            return 200, MEDIA[results_fmt], serialise_boolean(bool(result), results_fmt), ""
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) == row_limit:
-                    return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), f"rows cut to {row_limit}"
-                rows.append([solution[n] for n in names])
-            return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), ""
-        triples = []
-        note = ""
-        for triple in result:
-            if len(triples) == row_limit:
-                note = f"triples cut to {row_limit}"
-                break
-            triples.append(triple)
-        fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
-               "jsonld": ox.RdfFormat.JSON_LD}[graph_fmt]
-        return 200, GRAPH_MEDIA[graph_fmt], ox.serialize(triples, format=fmt, prefixes=PREFIXES), note
-    except SyntaxError as e:
-        return 400, "text/plain; charset=utf-8", f"invalid SPARQL query: {' '.join(str(e).split())}\n".encode(), ""
-    except (OSError, ValueError, RuntimeError) as e:
-        return 500, "text/plain; charset=utf-8", f"query failed: {' '.join(str(e).split())}\n".encode(), ""
 
 
 class _HTTPServer(ThreadingHTTPServer):

@@ -31,6 +31,43 @@ QUICK_SECONDS = 0.5  # the quick lane's budget per query
 HEAVY_WAITING = 32  # heavy queries that may wait for a heavy worker; more get 503 at once
 STARTUP_SECONDS = 120.0  # a new worker must load its store within this time
 _SLOW = object()
+GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "xml": "application/rdf+xml",
+               "jsonld": "application/ld+json"}
+
+
+def execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> tuple[int, str, bytes, str]:
+    """Run one query; return HTTP status, media type, body and a truncation note ('' if none)."""
+    import pyoxigraph as ox
+
+    from legkg.core.prefixes import PREFIXES
+    from legkg.store.results import MEDIA, serialise, serialise_boolean
+
+    try:
+        result = store.query(query, prefixes=PREFIXES)
+        if isinstance(result, ox.QueryBoolean):
+            return 200, MEDIA[results_fmt], serialise_boolean(bool(result), results_fmt), ""
+        if isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                if len(rows) == row_limit:
+                    return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), f"rows cut to {row_limit}"
+                rows.append([solution[n] for n in names])
+            return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), ""
+        triples = []
+        note = ""
+        for triple in result:
+            if len(triples) == row_limit:
+                note = f"triples cut to {row_limit}"
+                break
+            triples.append(triple)
+        fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
+               "jsonld": ox.RdfFormat.JSON_LD}[graph_fmt]
+        return 200, GRAPH_MEDIA[graph_fmt], ox.serialize(triples, format=fmt, prefixes=PREFIXES), note
+    except SyntaxError as e:
+        return 400, "text/plain; charset=utf-8", f"invalid SPARQL query: {' '.join(str(e).split())}\n".encode(), ""
+    except (OSError, ValueError, RuntimeError) as e:
+        return 500, "text/plain; charset=utf-8", f"query failed: {' '.join(str(e).split())}\n".encode(), ""
 
 
 def _worker(conn, ontology: str | None, memory: int, nice: int = 0) -> None:
@@ -43,7 +80,6 @@ def _worker(conn, ontology: str | None, memory: int, nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # an allocation failure past the address-space cap must not spill a backtrace
-    from legkg.publish.serve import execute
     from legkg.store.local import load_store
 
     store = load_store(Path(ontology) if ontology else None)
