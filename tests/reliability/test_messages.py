@@ -93,3 +93,23 @@ def test_sigterm_during_reasoning_leaves_no_java(tmp_path: Path) -> None:
     time.sleep(0.5)
     assert proc.returncode == 143 and "terminated" in err, err
     assert not (_java_processes() - before), "a JVM was left running"
+
+
+def test_reasoner_tests_skip_with_a_reason_without_java(monkeypatch: pytest.MonkeyPatch) -> None:
+    import conftest
+
+    class Item:
+        def __init__(self, marked: bool) -> None:
+            self.marked, self.added = marked, []
+
+        def get_closest_marker(self, name: str):
+            return object() if self.marked and name == "reasoner" else None
+
+        def add_marker(self, marker) -> None:
+            self.added.append(marker)
+
+    monkeypatch.setattr("legkg.reasoning.jvm.find_java", lambda minimum=8: None)
+    items = [Item(True), Item(False)]
+    conftest.pytest_collection_modifyitems(None, items)
+    assert [len(i.added) for i in items] == [1, 0]
+    assert "no Java runtime" in items[0].added[0].kwargs["reason"]
