@@ -162,7 +162,11 @@ def check_output(output: str) -> None:
     """Refuse an empty output name or one that names a folder (``dir/new/``)."""
     if not output.strip():
         raise Misuse("the output file name is empty; give a file, or - for stdout")
-    if output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir()):
+    try:
+        folder = output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir())
+    except OSError as e:  # a name too long, say
+        raise LegkgError(f"cannot write {output[:60]}: {e.strerror or e}") from None
+    if folder:
         raise Misuse(f"{output} is a folder; give a file name inside it")
 
 
@@ -179,4 +183,6 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
         atomic_write(Path(output), data)
     except OSError as e:
         raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
-    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+    from legkg.cli.writers import printable
+
+    click.echo(f"wrote {printable(output)} ({fmt}, {len(data)} bytes)", err=True)

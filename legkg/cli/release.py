@@ -73,8 +73,10 @@ def release(settings: Settings, output: Path | None, date_: str | None, force: b
 
     written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True),
                             force=force)
+    from legkg.cli.writers import printable
+
     for path in written:
-        click.echo(str(path))
+        click.echo(printable(str(path)))
 
 
 @click.command()

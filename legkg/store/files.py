@@ -111,9 +111,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     import tempfile
 
     path = Path(path)
-    if path.is_symlink():
-        path = path.resolve()
     try:
+        if path.is_symlink():
+            path = path.resolve()
         mode = path.stat().st_mode
     except OSError:
         mode = None
