@@ -216,7 +216,17 @@ def read_query_file(name: str) -> str:
 
     if not name.strip():
         raise Misuse("--file is empty; give a file, or - for stdin")
-    data = read_input(0 if name == "-" else Path(name), "query file", limit=16 << 20)
+    limit = 16 << 20
+    if name == "-":
+        stream = click.get_binary_stream("stdin")
+        try:
+            data = read_input(stream.fileno(), "query file", limit=limit)
+        except (OSError, ValueError, AttributeError):  # not a real file (tests, embedding)
+            data = stream.read(limit + 1)
+            if len(data) > limit:
+                raise LegkgError("the query on stdin is over 16 MiB; refused") from None
+    else:
+        data = read_input(Path(name), "query file", limit=limit)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
