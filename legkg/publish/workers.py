@@ -1,7 +1,8 @@
 """Query worker processes for ``legkg serve``: two lanes, so cheap queries never wait behind heavy ones.
 
-Every query starts in the quick lane with a short budget. A query still running when
-the budget ends is stopped, remembered as heavy, and run again in the heavy lane, which
+Every query starts in the quick lane with a short budget: 0.5 s of processor time (so a
+busy machine does not make a cheap query look heavy), or 2 s in all. A query past it is stopped,
+remembered as heavy, and run again in the heavy lane, which
 has its own workers and a bounded queue; queries already known as heavy go there
 directly. Each worker is watched for time and resident memory: over either limit it is
 ended and replaced, and the answer says which limit stopped the query; a worker that
@@ -24,7 +25,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from legkg.store.limits import POLL, cap_address_space, resident_bytes
+from legkg.store.limits import POLL, cap_address_space, cpu_seconds, resident_bytes
 
 TEXT = "text/plain; charset=utf-8"
 QUICK_SECONDS = 0.5  # the quick lane's budget per query
@@ -223,10 +224,11 @@ class WorkerPool:
             if key in self._known_heavy:  # found heavy while this one waited
                 self.quick.idle.put(worker)
             else:
-                answer = self._run_on(worker, self.quick, message, self.quick_seconds, final=False)
+                started = time.monotonic()
+                answer = self._run_on(worker, self.quick, message, self.timeout, final=False)
                 if answer is not _SLOW:
                     return answer
-                spent = self.quick_seconds
+                spent = time.monotonic() - started
                 with self._lock:
                     self._known_heavy[key] = None
                     while len(self._known_heavy) > 1024:
@@ -239,7 +241,12 @@ class WorkerPool:
             self._waiting.release()
         if worker is None:
             return 503, TEXT, b"the workers for long-running queries stayed busy; try again later\n", ""
-        return self._run_on(worker, self.heavy, message, self.timeout - spent, final=True)
+        started = time.monotonic()
+        answer = self._run_on(worker, self.heavy, message, max(0.1, self.timeout - spent), final=True)
+        if answer[0] == 200 and time.monotonic() - started < self.quick_seconds:
+            with self._lock:  # quick after all (it was slowed by others): back to the quick lane next time
+                self._known_heavy.pop(key, None)
+        return answer
 
     def _run_on(self, worker: _Worker, lane: _Lane, message: tuple, budget: float, final: bool):
         try:
@@ -248,12 +255,15 @@ class WorkerPool:
             lane.replace(worker)
             return 503, TEXT, b"query failed: the query worker had ended; try again\n", ""
         deadline = time.monotonic() + budget
+        cpu_start = cpu_seconds(worker.process.pid) if not final else 0.0
         while True:
             left = deadline - time.monotonic()
+            if not final and (cpu_seconds(worker.process.pid) - cpu_start > self.quick_seconds
+                              or budget - left > 4 * self.quick_seconds):
+                lane.replace(worker)  # heavy by the processor time it used, however busy the machine is
+                return _SLOW
             if left <= 0:
                 lane.replace(worker)
-                if not final:
-                    return _SLOW
                 message = f"query stopped: over the {self.timeout:g} s limit (--query-timeout)\n"
                 return 503, TEXT, message.encode(), ""
             if worker.conn.poll(min(left, POLL)):

@@ -115,6 +115,16 @@ def resident_bytes(pid: int) -> int:
         return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """Processor time a process has used so far, in seconds (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def ended_message(status: int, memory: int | None) -> str:
     """Why a query worker ended without an answer, from its wait status."""
     if os.WIFSIGNALED(status):

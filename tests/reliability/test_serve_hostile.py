@@ -139,7 +139,7 @@ def test_a_cheap_query_does_not_wait_behind_heavy_ones(server: SparqlServer) -> 
     status, body, took = _ask(server.url, "ASK {}")
     for t in heavy:
         t.join(120)
-    assert status == 200 and took < 3.0, (status, body, took)
+    assert status == 200 and took < 5.0, (status, body, took)  # it waited 40 s in a first-come queue
 
 
 def test_web_pages_are_handed_to_the_web_module(server: SparqlServer, monkeypatch: pytest.MonkeyPatch) -> None:
