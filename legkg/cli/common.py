@@ -92,6 +92,16 @@ class Seconds(click.ParamType):
         return number
 
 
+def check_url(url: str, name: str = "the URL") -> None:
+    """Refuse a URL that cannot be parsed (a broken IPv6 address, a port out of range) as misuse."""
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url.strip()).port  # noqa: B018 - raises ValueError for what cannot be parsed
+    except ValueError as e:
+        raise Misuse(f"{name} {url!r} is not a valid URL ({e}); give one such as http://127.0.0.1:3030/ds") from None
+
+
 def fail(message: str, code: int) -> None:
     """Print one error line on stderr and exit."""
     from legkg.cli.writers import printable

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from legkg import __version__
-from legkg.cli.common import Seconds, Settings, fail
+from legkg.cli.common import Seconds, Settings, check_url, fail
 from legkg.core.errors import LegkgError, Misuse
 
 
@@ -132,6 +132,8 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     for name, value in (("--endpoint", endpoint), ("--ontology", ontology and str(ontology)), ("--user", user)):
         if value is not None and not value.strip():
             raise Misuse(f"{name} is empty; give a value or leave the option out")
+    if endpoint:
+        check_url(endpoint, "--endpoint")
     ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
                        asserted=asserted, linked=tuple(dict.fromkeys(linked)), follow_redirects=follow_redirects)
 

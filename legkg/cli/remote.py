@@ -44,6 +44,9 @@ def push(settings: Settings, url: str | None, graph: str | None) -> None:
     url = url or settings.endpoint
     if not url:
         raise Misuse("give the server's URL: legkg push URL (or legkg --endpoint URL push)")
+    from legkg.cli.common import check_url
+
+    check_url(url)
     remote = RemoteBackend(url, settings.user, timeout=settings.timeout,
                            user_agent=settings.user_agent or USER_AGENT, follow_redirects=settings.follow_redirects)
     count, _method = push_store(remote, load_store(settings.ontology), graph)

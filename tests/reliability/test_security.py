@@ -200,6 +200,8 @@ def test_control_characters_in_an_error_path_are_escaped(tmp_path: Path) -> None
 @pytest.mark.parametrize("args", [
     ("--endpoint", "", "terms"),
     ("--endpoint", "http://[::1/ds", "terms"),
+    ("push", "http://[::1/ds"),
+    ("--endpoint", "http://127.0.0.1:99999/ds", "terms"),
     ("conditions", "-x", ""),
     ("mappings", "-v", ""),
     ("sparql", "--file", ""),
