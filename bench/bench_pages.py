@@ -131,8 +131,8 @@ def report(cold_times: list[tuple[str, float]], run: dict, clients: int) -> str:
         "",
         f"`legkg serve` on 127.0.0.1, {clients} client threads, {len(lat)} requests over {run['pages']} "
         f"addresses (every page of the site in HTML and RDF, searches, canned answers, editor queries), "
-        "after one pass over every address. The slowest 1 % (1 to 4 s, on any page) are connections",
-        "that found the server's listen queue full and were retried by TCP after a second or more.",
+        "after one pass over every address. Each request is a new connection; the time includes",
+        "waiting in the server's listen queue.",
         "",
         "| measure | value |",
         "|---|---|",
