@@ -13,7 +13,6 @@ import sys
 import click
 
 from legkg.cli.common import (
-    EXPORT_FORMATS,
     SPARQL_FORMATS,
     Settings,
     emit,
@@ -22,6 +21,7 @@ from legkg.cli.common import (
     write_output,
 )
 from legkg.core.errors import Misuse
+from legkg.publish.formats import EXPORTERS
 from legkg.store.terms import KINDS
 
 
@@ -203,20 +203,25 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 
 
 @click.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
-              show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
+@click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="ttl", show_default=True,
+              help="RDF (ttl, owl, nt, jsonld), KGX for Biolink graphs (kgx, kgx-jsonl).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (- for stdout); written atomically.")
+              help="File to write (- for stdout), or the prefix of the files for kgx and kgx-jsonl; "
+                   "written atomically.")
 @click.pass_obj
 def export(settings: Settings, fmt: str, output: str) -> None:
-    """Write the ontology in another RDF syntax.
+    """Write the ontology in another syntax: RDF, KGX (Biolink), OBO or OBO Graphs.
 
     \b
     Example:
       legkg export --format ttl -o legkg.ttl
+      legkg export --format kgx -o legkg      # legkg_nodes.tsv, legkg_edges.tsv
     """
-    from legkg.publish.export import export_ontology
-
-    write_output(export_ontology(settings.ontology, fmt), output, fmt)
+    exporter = EXPORTERS[fmt]
+    if output == "-" and not exporter.single_file:
+        raise Misuse(f"--format {fmt} writes {len(exporter.suffixes)} files; give -o PREFIX, not -")
+    files = exporter.render(settings.ontology)
+    for suffix, path in zip(exporter.suffixes, exporter.paths(output)):
+        write_output(files[suffix], path, fmt)
 
 
