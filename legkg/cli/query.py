@@ -204,7 +204,7 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="ttl", show_default=True,
-              help="RDF (ttl, owl, nt, jsonld), KGX for Biolink graphs (kgx, kgx-jsonl).")
+              help="RDF (ttl, owl, nt, jsonld), KGX for Biolink graphs (kgx, kgx-jsonl), obo or obographs.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (- for stdout), or the prefix of the files for kgx and kgx-jsonl; "
                    "written atomically.")
@@ -216,6 +216,7 @@ def export(settings: Settings, fmt: str, output: str) -> None:
     Example:
       legkg export --format ttl -o legkg.ttl
       legkg export --format kgx -o legkg      # legkg_nodes.tsv, legkg_edges.tsv
+      legkg export --format obo -o legkg.obo
     """
     exporter = EXPORTERS[fmt]
     if output == "-" and not exporter.single_file:

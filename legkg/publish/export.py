@@ -37,13 +37,10 @@ def read_graph(path: Path | None):
 def export_ontology(path: Path | None, fmt: str) -> bytes:
     """Read the ontology and return it as ``fmt`` bytes (``ttl``, ``owl``, ``nt`` or ``jsonld``).
 
-    JSON-LD is written with an ``@context`` of legkg's prefixes, so it reads as CURIEs and
-    expands to the same triples.
+    JSON-LD is written expanded (full IRIs, no ``@context``): the OWL API's JSON-LD reader
+    rejects a compacted document's ``@context``.
     """
-    graph = read_graph(path)
-    if fmt == "jsonld":
-        return graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True, encoding="utf-8")
-    return graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+    return read_graph(path).serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
 
 
 def render_ttl(path: Path | None) -> dict[str, bytes]:

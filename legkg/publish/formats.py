@@ -46,9 +46,11 @@ EXPORTERS: dict[str, ExportFormat] = {f.name: f for f in [
     ExportFormat("ttl", "Turtle", "legkg.publish.export:render_ttl"),
     ExportFormat("owl", "RDF/XML", "legkg.publish.export:render_owl"),
     ExportFormat("nt", "N-Triples", "legkg.publish.export:render_nt"),
-    ExportFormat("jsonld", "JSON-LD (with an @context)", "legkg.publish.export:render_jsonld"),
+    ExportFormat("jsonld", "JSON-LD (expanded)", "legkg.publish.export:render_jsonld"),
     ExportFormat("kgx", "KGX TSV for Biolink graphs: PREFIX_nodes.tsv and PREFIX_edges.tsv",
                  "legkg.publish.kgx:render_kgx_tsv", ("_nodes.tsv", "_edges.tsv")),
     ExportFormat("kgx-jsonl", "KGX JSON Lines: PREFIX_nodes.jsonl and PREFIX_edges.jsonl",
                  "legkg.publish.kgx:render_kgx_jsonl", ("_nodes.jsonl", "_edges.jsonl")),
+    ExportFormat("obo", "OBO flat file 1.4 (oak, pronto, ROBOT)", "legkg.publish.obo:render_obo"),
+    ExportFormat("obographs", "OBO Graphs JSON (oak, pronto, ROBOT)", "legkg.publish.obo:render_obographs"),
 ]}
