@@ -12,7 +12,11 @@ from legkg.cli.main import cli
 SCIATIC_NUMB = {"sciatica", "piriformis syndrome"}
 STENOSIS_WORSE = {"standing", "walking"}
 STENOSIS_BETTER = {"sitting", "leaning forward"}
-GENERAL_CARE = {"physical therapy", "medication", "surgery"}
+# "An accurate diagnosis allows for an appropriate treatment plan, which may involve physical therapy,
+# medication, or surgery": said of any diagnosed cause, never of one condition.
+GENERAL_CARE = {"treatment plan", "physical therapy", "medication", "surgery"}
+# "broader medical conditions affecting overall body systems or neurological function" (23.1)
+BROADER = {"body system", "nervous system structure"}
 TINGLING = {"spinal stenosis", "piriformis syndrome"}
 INFLAMMATORY = {"tendinitis", "hip flexor tendinitis", "bursitis", "trochanteric bursitis"}
 HIP_FLEXORS = {"iliopsoas", "rectus femoris"}
@@ -105,8 +109,8 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("what are the hip flexor muscles?", HIP_FLEXORS),
     ("which muscles are hip flexors", HIP_FLEXORS),
     ("what kinds of mechanical symptom are there?", MECHANICAL),
-    ("what part of the body does a stroke affect?", {"brain", "motor cortex"}),
-    ("what does multiple sclerosis affect", {"myelin sheath", "nerve fiber", "brain", "spinal cord"}),
+    ("what part of the body does a stroke affect?", {"brain", "motor cortex"} | BROADER),
+    ("what does multiple sclerosis affect", {"myelin sheath", "nerve fiber", "brain", "spinal cord", "leg"} | BROADER),
 ]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from legkg.core.errors import Misuse
+from legkg.core.errors import LegkgError, Misuse
 from legkg.store.canned import run_canned
 from legkg.store.local import Backend
 from legkg.store.queries import internal_query
@@ -24,9 +24,7 @@ from legkg.store.terms import Entity, TermIndex
 
 NOTE = ("This is information from one article, not a diagnosis. If you are worried, "
         "contact a healthcare professional.")
-BASELINE_ID = "legkg:RestAndHomeCare"
-BASELINE_WHY = ("the article gives no specific urgency for this; its baseline is rest and home care, and a "
-                "medical opinion if symptoms persist beyond a few days, worsen or limit daily activities")
+BASELINE_WHY = "the article gives no specific urgency for this; its general advice applies"
 
 
 def triage(backend: Backend, symptoms: Sequence[str] = (), situations: Sequence[str] = ()) -> dict:
@@ -55,17 +53,13 @@ def _reason(backend: Backend, index: TermIndex, e: Entity) -> dict:
         best = rows[0]  # the query orders by rank, most urgent first
         return {"input": e.label, "input_id": e.id, "level": best["label"], "level_id": best["id"],
                 "rank": best["rank"], "via": best["via"], "source": best["source"]}
-    level = index.resolve(BASELINE_ID)
     _, levels = run_canned(backend, "urgency-levels")
-    rank = next(r["rank"] for r in levels if r["id"] == BASELINE_ID)
-    sentence = _sentence(backend, "legkg:PersistentSymptoms")
-    return {"input": e.label, "input_id": e.id, "level": level.label, "level_id": level.id, "rank": rank,
+    base = next((r for r in levels if r.get("baseline") in (True, "true")), None)
+    if base is None:
+        raise LegkgError("the ontology marks no urgency level as its general advice (legkg:isBaselineAdvice)")
+    sentence = base.get("source")
+    return {"input": e.label, "input_id": e.id, "level": base["label"], "level_id": base["id"], "rank": base["rank"],
             "via": None, "source": f"{BASELINE_WHY}: {sentence}" if sentence else BASELINE_WHY}
-
-
-def _sentence(backend: Backend, curie: str) -> str | None:
-    _, rows = run_canned(backend, "urgency-of", [("sign", curie)])
-    return rows[0]["source"] if rows else None
 
 
 def _rank_conditions(backend: Backend, index: TermIndex, inputs: list[Entity]) -> list[dict]:

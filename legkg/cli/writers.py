@@ -75,9 +75,12 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
             out.write(f"  {r['field']}: {_cell(r['value'])}\n")
     if facts:
         out.write("relations:\n")
-        width = max(len(f["field"]) for f in facts)
+        def said(f: dict) -> str:  # "can: has symptom"; universal facts need no word
+            return f"{f['modality']}: {f['field']}" if f.get("modality") not in (None, "always") else f["field"]
+
+        width = max(len(said(f)) for f in facts)
         for f in facts:
-            out.write(f"  {f['field'].ljust(width)}  {f['value']} ({f['value_id']})\n")
+            out.write(f"  {said(f).ljust(width)}  {f['value']} ({f['value_id']})\n")
             if f["source"]:
                 prefix = "" if str(f["source"]).startswith("background:") else "article: "
                 out.write(f"  {' ' * width}    {prefix}{_cell(f['source'])}\n")
