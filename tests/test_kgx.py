@@ -73,6 +73,10 @@ def test_edges_carry_biolink_predicates_and_the_article(kgx_files: Path) -> None
         assert bool(e["supporting_text"]) == (e["publications"] == "legkg:article"), e
     numb = next(e for e in edges if (e["subject"], e["object"]) == ("legkg:Sciatica", "legkg:Numbness"))
     assert "pain, numbness, or weakness" in numb["supporting_text"]
+    assert numb["modality"] == "can"  # "The compressed nerve causes pain, numbness, or weakness" ... can
+    denied = [e for e in edges if e["negated"] == "True"]
+    assert [(e["subject"], e["original_predicate"], e["object"]) for e in denied] == [
+        ("legkg:PiriformisSyndrome", "legkg:originatesIn", "legkg:Spine")]  # "While not spinal in origin"
     stroke = next(e for e in edges if (e["subject"], e["object"]) == ("legkg:Stroke", "legkg:SuddenOneSidedWeakness"))
     assert stroke["onset_qualifier"] == "legkg:SuddenOnset"  # "can lead to sudden weakness"
     without = [e for e in edges if not e["supporting_text"] and e["knowledge_level"] == "knowledge_assertion"]

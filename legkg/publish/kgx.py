@@ -42,7 +42,7 @@ CATEGORIES = {
     "urgency": "biolink:ClinicalIntervention",
 }
 # kinds that are qualifiers of other facts, not nodes
-QUALIFIER_KINDS = {"frequency", "onset"}
+QUALIFIER_KINDS = {"frequency", "onset", "severity"}
 
 # legkg property -> Biolink predicate; a pair is (for a disease subject, for any other subject)
 PREDICATES: dict[str, str | tuple[str, str]] = {
@@ -62,12 +62,15 @@ PREDICATES: dict[str, str | tuple[str, str]] = {
     "mayIndicate": "biolink:related_to",
     "warrants": "biolink:related_to",
     "requires": "biolink:has_participant",
+    "involves": "biolink:has_part",
+    "allowsFor": "biolink:related_to",
+    "extentDependsOn": "biolink:related_to",
     "hasSimilarSymptomsTo": "biolink:similar_to",
     "moreUrgentThan": "biolink:related_to",
     "subClassOf": "biolink:subclass_of",
 }
 # facts that become qualifiers of other edges rather than edges
-QUALIFIER_PREDICATES = {"hasFrequency", "hasOnset"}
+QUALIFIER_PREDICATES = {"hasFrequency", "hasOnset", "hasSeverity"}
 # strength words that say how often: Biolink's frequency_qualifier takes them
 FREQUENCY_WORDS = {"often", "frequently", "commonly", "common", "less commonly", "less common", "usually",
                    "sometimes", "occasionally", "rarely", "typically"}
@@ -75,7 +78,7 @@ FREQUENCY_WORDS = {"often", "frequently", "commonly", "common", "less commonly",
 NODE_COLUMNS = ["id", "category", "name", "description", "synonym", "xref", "iri", "provided_by"]
 EDGE_COLUMNS = ["id", "subject", "predicate", "object", "original_predicate", "supporting_text", "publications",
                 "primary_knowledge_source", "knowledge_level", "agent_type", "frequency_qualifier",
-                "onset_qualifier", "modality"]
+                "onset_qualifier", "negated", "modality"]
 MULTIVALUED = {"category", "synonym", "xref", "provided_by", "supporting_text", "publications"}
 
 
@@ -166,6 +169,7 @@ def _edges(backend, nodes: dict[str, dict], kinds: dict[str, set[str]]) -> list[
             "agent_type": "automated_agent" if inferred else "manual_agent",
             "frequency_qualifier": frequency[0] if frequency else "",
             "onset_qualifier": onset[0] if onset else "",
+            "negated": "True" if "not" in fact["modality"] else "",
             "modality": "|".join(fact["modality"]),
         })
     return edges

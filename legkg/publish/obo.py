@@ -3,7 +3,8 @@
 Terms carry their name, definition, synonyms with scope, codes (``xref``), the article
 sentence (``property_value: legkg:sourceSentence``), their direct superclasses (``is_a``,
 asserted and inferred, without redundant links) and their relations to other classes
-(``relationship: legkg:affects legkg:SciaticNerve``). The value individuals (frequency,
+(``relationship: legkg:affects legkg:SciaticNerve``), only for facts the article states without
+a hedge: an OBO relationship says every instance has it. The value individuals (frequency,
 onset, urgency levels) and the facts that point at them (``hasFrequency common``, ``warrants
 urgent evaluation``) have no form that OBO readers accept (oak and fastobo reject
 ``[Instance]`` stanzas), so the OBO file leaves them out; OBO Graphs keeps them as
@@ -78,6 +79,9 @@ def collect(ontology: Path | None = None) -> dict[str, Entity]:
         s, p, o = row["subject"].value, row["predicate"].value, row["object"].value
         if s not in entities or o not in entities or s == o:
             continue
+        modality = row["modalityLabel"].value if row.get("modalityLabel") else "always"
+        if p != SUBCLASS and modality != "always":
+            continue  # OBO relationships are universal; hedged and denied facts stay in KGX and RDF
         if p == SUBCLASS:
             entities[s].parents.add(o)
         elif p == PREFIXES["rdf"] + "type":
