@@ -59,6 +59,9 @@ def test_shapes_see_the_real_conditions() -> None:
     for restriction in list(data.objects(LEGKG.Sciatica, rdflib.RDFS.subClassOf)):
         if isinstance(restriction, rdflib.BNode):
             data.remove((LEGKG.Sciatica, rdflib.RDFS.subClassOf, restriction))
+    for p in list(data.predicates(LEGKG.Sciatica)):
+        if str(p).endswith("Hedged"):  # the facts the article states with a hedge (can, often ...)
+            data.remove((LEGKG.Sciatica, p, None))
     assert _pyshacl(data) == {
         ("Sciatica", "a condition needs a label"),
         ("Sciatica", "a condition needs at least one hasSymptom, affects, hasMechanism or causes edge"),
