@@ -40,10 +40,10 @@ READINGS: dict[str, set[str]] = {
     "cushions": {"cushions"},
     "located in": {"located in"},
     "originates in": {"originates in", "originates from", "arises from"},
-    "causes": {"causes", "leads to", "results in"},
+    "causes": {"causes", "leads to", "results in", "mechanism of"},
     "has similar symptoms to": {"has similar symptoms to"},
     "controls": {"controls"},
-    "enables": {"enables", "responsible for"},
+    "enables": {"enables", "responsible for", "allows for"},
     "part of": {"part of"},
     "has onset": {"has onset"},
     "determines": {"determines", "dictates"},
@@ -53,6 +53,9 @@ READINGS: dict[str, set[str]] = {
     "may involve": {"may involve", "involves", "includes"},
 }
 SPECIAL = {"is a", "is not a"}
+# Facts a canned query can also show (following part-of and subclass links), as users reach them
+# with `legkg conditions --anatomy/--symptom`; only rows stated for the subject itself count.
+CANNED = {"affects": ("conditions-by-anatomy", "anatomy"), "has symptom": ("conditions-by-symptom", "symptom")}
 
 
 def fact_rows() -> list[dict[str, str]]:
@@ -123,7 +126,7 @@ def problems(c: Checker, row: dict[str, str]) -> list[str]:
     readings = READINGS.get(relation)
     if readings is None:
         return [f"relation {relation!r} has no reading in READINGS"]
-    edges = [f for f in _edges(c, s, o) if c.normalise(str(f["field"])) in readings]
+    edges = [f for f in _edges(c, s, o) if c.normalise(str(f["field"])) in readings] or _canned(c, relation, s, o)
     if not edges:
         return [f"describe {row['subject']!r} shows no {relation!r} to {row['object']!r}"]
     modalities = sorted({str(f.get("modality")) for f in edges})
@@ -133,6 +136,18 @@ def problems(c: Checker, row: dict[str, str]) -> list[str]:
     if row["sentence"] not in sources:
         out.append(f"cites {sorted(str(x) for x in sources)}, not the sentence {row['id']}")
     return out
+
+
+def _canned(c: Checker, relation: str, s: str, o: str) -> list[dict]:
+    """Rows of the canned query for ``relation`` that give the subject for the object, stated for the subject."""
+    if relation not in CANNED:
+        return []
+    from legkg.store.canned import run_canned
+
+    name, param = CANNED[relation]
+    rows = run_canned(c.backend, name, [(param, o)], c.index)[1]
+    return [r for r in rows if c.full_iri(r.get("id")) == s
+            and (not r.get("stated_for") or c.iri(str(r["stated_for"])) == s)]
 
 
 def _edges(c: Checker, s: str, o: str) -> list[dict]:

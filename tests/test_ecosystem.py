@@ -34,7 +34,8 @@ def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("exports")
     for fmt, name in [("obo", "legkg.obo"), ("obographs", "legkg.json"), ("jsonld", "legkg.jsonld"),
                       ("owl", "legkg.owl"), ("ttl", "legkg.ttl"), ("nt", "legkg.nt")]:
-        result = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", str(out / name)])
+        source = ["--source"] if fmt in ("jsonld", "owl", "ttl", "nt") else []  # the ontology, for OWL tools
+        result = CliRunner().invoke(cli, ["export", "--format", fmt, *source, "-o", str(out / name)])
         assert result.exit_code == 0, result.output
     return out
 

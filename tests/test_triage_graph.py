@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from legkg.cli.main import cli
 
-NOTE = "This is information from one article, not a diagnosis."
+# the ontology's own disclaimer and the article's title, in every answer
+NOTE = ("Information from one consumer-health article, not medical advice and not a diagnosis. "
+        "Source: “Why Can’t I Lift My Leg? Common Causes Explained”.")
 
 
 def _run(*args: str) -> tuple[int, str, str]:

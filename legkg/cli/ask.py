@@ -70,12 +70,20 @@ def triage(settings: Settings, symptoms, situations, fmt: str) -> None:
         json.dump(result, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
-    click.echo(f"Urgency: {result['level']} (rank {result['rank']}; higher is more urgent)")
+    flag = " (a red flag)" if result["red_flag"] else ""
+    click.echo(f"Urgency: {result['level']}{flag} (rank {result['rank']}; higher is more urgent)")
     click.echo("Why:")
     for r in result["reasons"]:
-        click.echo(f"  - {r['input']}: {r['level']}")
-        click.echo(f"      {r['source']}")
-    click.echo("Conditions whose symptoms match, best first:")
+        how = f" ({r['modality']})" if r.get("modality") else ""
+        click.echo(f"  - {r['input']}: {r['level']}{how}")
+        if r.get("source"):
+            click.echo(f"      article: {r['source']}")
+    if result["cautions"]:
+        click.echo("What the article says of how serious or sudden:")
+        for c in result["cautions"]:
+            click.echo(f"  - {c['about']} {c['relation']} {c['value']} ({c['modality']})")
+            click.echo(f"      article: {c['source']}")
+    click.echo("Conditions the article links to these, best first:")
     rows = [dict(c, matched=", ".join(c["matched"]), missing=", ".join(c["missing"])) for c in result["conditions"]]
     emit(rows, ["id", "label", "matched", "missing"], "table")
     click.echo(f"\nNote: {result['note']}")

@@ -210,20 +210,30 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (- for stdout), or the prefix of the files for kgx and kgx-jsonl; "
                    "written atomically.")
+@click.option("--source", is_flag=True,
+              help="RDF formats: write the ontology as edited, without the relation graph, inferences and closures.")
 @click.pass_obj
-def export(settings: Settings, fmt: str, output: str) -> None:
-    """Write the ontology in another syntax: RDF, KGX (Biolink), OBO or OBO Graphs.
+def export(settings: Settings, fmt: str, output: str, source: bool) -> None:
+    """Write the graph as RDF, KGX (Biolink), OBO or OBO Graphs.
+
+    The RDF formats write the published graph: the ontology, its relation graph, the
+    reasoner's inferences (each marked) and the closures the canned queries follow; load it
+    into any SPARQL server and legkg --endpoint answers there as it does here. --source
+    writes the ontology alone (what OWL tools such as Protégé and ROBOT want).
 
     \b
     Example:
-      legkg export --format ttl -o legkg.ttl
+      legkg export --format nt -o legkg.nt
+      legkg export --source --format ttl -o legkg-source.ttl
       legkg export --format kgx -o legkg      # legkg_nodes.tsv, legkg_edges.tsv
       legkg export --format obo -o legkg.obo
     """
     exporter = EXPORTERS[fmt]
     if output == "-" and not exporter.single_file:
         raise Misuse(f"--format {fmt} writes {len(exporter.suffixes)} files; give -o PREFIX, not -")
-    files = exporter.render(settings.ontology)
+    if source and not exporter.rdf:
+        raise Misuse(f"--source applies to the RDF formats (ttl, owl, nt, jsonld), not {fmt}")
+    files = exporter.render(settings.ontology, source, settings.asserted)
     for suffix, path in zip(exporter.suffixes, exporter.paths(output)):
         write_output(files[suffix], path, fmt)
 

@@ -1,9 +1,14 @@
-"""Serialise the source ontology in another RDF syntax (rdflib, imported only here).
+"""Serialise the published graph, or the source ontology alone, in an RDF syntax.
+
+The published graph (:func:`legkg.store.published_graph`) is what canned queries read:
+load it into any SPARQL server and legkg's answers there are the embedded store's.
 
 Example:
-    >>> data = export_ontology(None, "nt")
-    >>> b"<https://w3id.org/legkg/Sciatica>" in data
+    >>> data = export_published(None, "nt")
+    >>> b"<https://w3id.org/legkg/isA>" in data
     True
+    >>> b"<https://w3id.org/legkg/isA>" in export_ontology(None, "nt")
+    False
 """
 
 from __future__ import annotations
@@ -11,49 +16,46 @@ from __future__ import annotations
 from pathlib import Path
 
 from legkg.core.errors import LegkgError
-from legkg.core.prefixes import PREFIXES
 from legkg.core.resources import ontology_path
 
 RDFLIB_FORMATS = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}
 
 
-def read_graph(path: Path | None):
-    """The ontology (RDF/XML, Turtle or N-Triples) as an rdflib graph, with legkg's prefixes bound."""
+def export_published(path: Path | None, fmt: str, asserted: bool = False) -> bytes:
+    """The published graph of an ontology (the bundled one by default) as ``fmt`` bytes."""
+    import pyoxigraph as ox
+
+    from legkg.core.prefixes import PREFIXES
+    from legkg.store.local import load_store
+
+    syntax = {"ttl": ox.RdfFormat.TURTLE, "owl": ox.RdfFormat.RDF_XML, "nt": ox.RdfFormat.N_TRIPLES,
+              "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    store = load_store(path, asserted)
+    prefixes = {} if fmt == "nt" else PREFIXES
+    return store.dump(format=syntax, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+
+
+def export_ontology(path: Path | None, fmt: str) -> bytes:
+    """Read the ontology (RDF/XML, Turtle or N-Triples) and return it as ``fmt`` bytes."""
     import rdflib
 
     path = Path(path) if path else ontology_path()
     graph = rdflib.Graph()
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True)
     try:
         graph.parse(path, format=rdflib.util.guess_format(str(path)) or "xml")
     except OSError as e:
         raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
     except Exception as e:  # rdflib raises many parser-specific types
         raise LegkgError(f"{path}: cannot parse: {' '.join(str(e).split())}") from None
-    return graph
+    return graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
 
 
-def export_ontology(path: Path | None, fmt: str) -> bytes:
-    """Read the ontology and return it as ``fmt`` bytes (``ttl``, ``owl``, ``nt`` or ``jsonld``).
+def _render(fmt: str):
+    def render(path: Path | None, source: bool = False, asserted: bool = False) -> dict[str, bytes]:
+        return {"": export_ontology(path, fmt) if source else export_published(path, fmt, asserted)}
 
-    JSON-LD is written expanded (full IRIs, no ``@context``): the OWL API's JSON-LD reader
-    rejects a compacted document's ``@context``.
-    """
-    return read_graph(path).serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
-
-
-def render_ttl(path: Path | None) -> dict[str, bytes]:
-    return {"": export_ontology(path, "ttl")}
+    render.__doc__ = f"``{{'': {fmt} bytes}}``: the published graph, or with ``source`` the ontology alone."
+    return render
 
 
-def render_owl(path: Path | None) -> dict[str, bytes]:
-    return {"": export_ontology(path, "owl")}
-
-
-def render_nt(path: Path | None) -> dict[str, bytes]:
-    return {"": export_ontology(path, "nt")}
-
-
-def render_jsonld(path: Path | None) -> dict[str, bytes]:
-    return {"": export_ontology(path, "jsonld")}
+render_ttl, render_owl, render_nt, render_jsonld = (_render(f) for f in ("ttl", "owl", "nt", "jsonld"))

@@ -32,10 +32,16 @@ class ExportFormat:
     def single_file(self) -> bool:
         return self.suffixes == ("",)
 
-    def render(self, ontology: Path | None) -> dict[str, bytes]:
+    @property
+    def rdf(self) -> bool:
+        """An RDF syntax, written for the published graph or (``source``) the ontology alone."""
+        return self.renderer.startswith("legkg.publish.export:")
+
+    def render(self, ontology: Path | None, source: bool = False, asserted: bool = False) -> dict[str, bytes]:
         """Render the ontology: file suffix -> content (suffix ``""`` for a one-file format)."""
         module, _, function = self.renderer.partition(":")
-        return getattr(importlib.import_module(module), function)(ontology)
+        render = getattr(importlib.import_module(module), function)
+        return render(ontology, source, asserted) if self.rdf else render(ontology)
 
     def paths(self, output: str) -> list[str]:
         """The files written for ``--output``: the path itself, or the prefix plus each suffix."""
@@ -46,7 +52,7 @@ EXPORTERS: dict[str, ExportFormat] = {f.name: f for f in [
     ExportFormat("ttl", "Turtle", "legkg.publish.export:render_ttl"),
     ExportFormat("owl", "RDF/XML", "legkg.publish.export:render_owl"),
     ExportFormat("nt", "N-Triples", "legkg.publish.export:render_nt"),
-    ExportFormat("jsonld", "JSON-LD (expanded)", "legkg.publish.export:render_jsonld"),
+    ExportFormat("jsonld", "JSON-LD", "legkg.publish.export:render_jsonld"),
     ExportFormat("kgx", "KGX TSV for Biolink graphs: PREFIX_nodes.tsv and PREFIX_edges.tsv",
                  "legkg.publish.kgx:render_kgx_tsv", ("_nodes.tsv", "_edges.tsv")),
     ExportFormat("kgx-jsonl", "KGX JSON Lines: PREFIX_nodes.jsonl and PREFIX_edges.jsonl",
