@@ -81,7 +81,9 @@ def test_oak_reads_relationships_from_obo(oak: Path, exports: Path) -> None:
     assert rows and set(rows) == {"legkg:Sciatica"}
     result = subprocess.run([str(oak / "bin" / "runoak"), "-i", str(exports / "legkg.obo"), "relationships",
                              "legkg:Sciatica"], capture_output=True, text=True, timeout=900)
-    assert "legkg:SciaticNerve" in result.stdout and "legkg:Numbness" in result.stdout, result.stdout
+    # "involves irritation or compression of the sciatic nerve" is stated outright; numbness only with
+    # a hedge ("can"), and an OBO relationship would claim it for every case
+    assert "legkg:SciaticNerve" in result.stdout and "legkg:Numbness" not in result.stdout, result.stdout
 
 
 PRONTO = """
