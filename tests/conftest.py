@@ -175,3 +175,18 @@ def comunica(tmp_path_factory: pytest.TempPathFactory, published_nt: Path) -> It
 def tiny() -> Path:
     """Path to the purpose-built fixture ontology."""
     return TINY
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``reasoner`` (they start a JVM) on a machine without Java, saying why."""
+    if not any(item.get_closest_marker("reasoner") for item in items):
+        return
+    from legkg.reasoning.jvm import find_java
+
+    if find_java(8) is not None:
+        return
+    skip = pytest.mark.skip(reason="no Java runtime (8 or later): HermiT and Pellet run on the JVM; "
+                                   "install Java 17 to run the reasoner tests")
+    for item in items:
+        if item.get_closest_marker("reasoner"):
+            item.add_marker(skip)

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from legkg.cli.common import Settings, emit, format_option, term_completer, write_output
+from legkg.cli.common import Settings, emit, format_option, output_format, term_completer, write_output
 
 
 @click.command()
@@ -108,4 +108,5 @@ def graph(settings: Settings, term: str, depth: int, fmt: str, output: str) -> N
     """
     from legkg.publish.pictures import draw, neighbourhood
 
+    fmt = output_format(output, fmt, ["svg", "png", "dot", "mermaid"])
     write_output(draw(neighbourhood(settings.backend(), term, depth), fmt), output, fmt)

@@ -35,6 +35,7 @@ class Settings:
     user_agent: str | None = None
     asserted: bool = False
     linked: tuple[str, ...] = ()
+    follow_redirects: bool = False
     _backend: object = field(default=None, repr=False)
 
     def backend(self):
@@ -79,12 +80,47 @@ class Settings:
 
         return RemoteBackend(url, self.user, timeout=self.timeout, user_agent=self.user_agent or USER_AGENT,
                              server=self.server, update_url=self.update_url, store_url=self.store_url,
-                             auth=self.auth)
+                             auth=self.auth, follow_redirects=self.follow_redirects)
+
+
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds (``inf`` and ``nan`` are refused), at most a week."""
+
+    name = "seconds"
+
+    def __init__(self, minimum: float = 0.0) -> None:
+        self.minimum = minimum
+
+    def convert(self, value, param, ctx) -> float:
+        import math
+
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(number) or number <= self.minimum or number > 7 * 86400:
+            self.fail(f"{value!r} is not a number of seconds above {self.minimum:g} and at most a week", param, ctx)
+        return number
+
+
+def check_url(url: str, name: str = "the URL") -> None:
+    """Refuse a URL that cannot be parsed (a broken IPv6 address, a port out of range) as misuse."""
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url.strip()).port  # noqa: B018 - raises ValueError for what cannot be parsed
+    except ValueError as e:
+        raise Misuse(f"{name} {url!r} is not a valid URL ({e}); give one such as http://127.0.0.1:3030/ds") from None
 
 
 def fail(message: str, code: int) -> None:
     """Print one error line on stderr and exit."""
-    click.echo(f"Error: {' '.join(message.split())}", err=True)
+    from legkg.cli.writers import printable
+
+    click.echo(f"Error: {printable(' '.join(message.split()))}", err=True)
     sys.exit(code)
 
 
@@ -124,10 +160,46 @@ def term_completer(*kinds: str):
     return complete
 
 
+EXTENSIONS = {".ttl": "ttl", ".owl": "owl", ".rdf": "owl", ".nt": "nt", ".jsonld": "jsonld", ".svg": "svg",
+              ".png": "png", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+
+
+def output_format(output: str, fmt: str, choices: list[str]) -> str:
+    """The format to write: ``--format`` if given, else the one the output's extension names.
+
+    A file whose extension names another format than the one asked for is misuse, so
+    ``-o x.png`` never holds SVG.
+    """
+    ctx = click.get_current_context()
+    given = ctx.get_parameter_source("fmt") not in (click.core.ParameterSource.DEFAULT, None)
+    check_output(output)
+    named = EXTENSIONS.get(Path(output).suffix.lower()) if output != "-" else None
+    if named is None or named not in choices:
+        return fmt
+    if given and named != fmt:
+        raise Misuse(f"{output} names {named} by its extension but --format is {fmt}; "
+                     f"drop --format or use a .{fmt} file")
+    return named
+
+
+def check_output(output: str) -> None:
+    """Refuse an empty output name or one that names a folder (``dir/new/``)."""
+    if not output.strip():
+        raise Misuse("the output file name is empty; give a file, or - for stdout")
+    try:
+        folder = output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir())
+    except OSError as e:  # a name too long, say
+        raise LegkgError(f"cannot write {output[:60]}: {e.strerror or e}") from None
+    if folder:
+        raise Misuse(f"{output} is a folder; give a file name inside it")
+
+
 def write_output(data: bytes, output: str, fmt: str) -> None:
     """Write bytes to stdout (``-``) or atomically to a file, and say what was written."""
+    check_output(output)
     if output == "-":
         sys.stdout.buffer.write(data)
+        sys.stdout.flush()
         return
     from legkg.store.files import atomic_write
 
@@ -135,6 +207,6 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
         atomic_write(Path(output), data)
     except OSError as e:
         raise LegkgError(f"cannot write {output}: {e.strerror or e}; the old file, if any, is unchanged") from None
-    click.echo(f"wrote {output} ({fmt}, {len(data)} bytes)", err=True)
+    from legkg.cli.writers import printable
 
-
+    click.echo(f"wrote {printable(output)} ({fmt}, {len(data)} bytes)", err=True)

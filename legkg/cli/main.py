@@ -7,13 +7,14 @@ Example:
 from __future__ import annotations
 
 import sys
+from contextlib import suppress as _suppress
 from pathlib import Path
 
 import click
 
 from legkg import __version__
-from legkg.cli.common import SERVER_KINDS, Settings, fail
-from legkg.core.errors import LegkgError
+from legkg.cli.common import SERVER_KINDS, Seconds, Settings, check_url, fail
+from legkg.core.errors import LegkgError, Misuse
 
 # Options of the legkg group that may also follow the command name (legkg terms numb --endpoint URL).
 ENDPOINT_OPTIONS = ("--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth")
@@ -64,9 +65,12 @@ class LegkgGroup(click.Group):
                 arg.encode("utf-8")
             except UnicodeEncodeError:
                 fail(f"an argument is not valid UTF-8: {arg.encode('utf-8', 'replace').decode()[:60]!r}", 1)
+        _guard_process()
         try:
             rv = super().main(args, prog_name or "legkg", complete_var, standalone_mode=False,
                               **extra)
+        except Terminated:
+            fail("terminated", 143)
         except click.exceptions.NoArgsIsHelpError as e:
             click.echo(e.ctx.get_help(), err=True)
             sys.exit(2)
@@ -95,6 +99,42 @@ class LegkgGroup(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwind, so child processes (a reasoner's JVM) are ended on the way out."""
+
+
+class _ClosedStream:
+    """Stands in for a closed stdout: writing to it is a one-line error, not a crash."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, text) -> int:
+        raise LegkgError("standard output is closed; redirect it to a file or use -o FILE")
+
+    writelines = write
+
+    def flush(self) -> None:
+        pass
+
+    @property
+    def buffer(self) -> _ClosedStream:
+        return self
+
+
+def _guard_process() -> None:
+    """Turn SIGTERM into an exception, and a closed stdout into a clear error."""
+    import signal
+
+    def terminate(signum, frame) -> None:
+        raise Terminated()
+
+    with _suppress(ValueError):  # only the main thread may set handlers
+        signal.signal(signal.SIGTERM, terminate)
+    if sys.stdout is None:
+        sys.stdout = _ClosedStream()  # type: ignore[assignment]
+
+
 @click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
 @click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
@@ -111,17 +151,20 @@ class LegkgGroup(click.Group):
               help="User for HTTP auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
 @click.option("--auth", type=click.Choice(["basic", "digest", "bearer"]), default="basic", show_default=True,
               help="HTTP auth scheme; bearer reads the token from env LEGKG_ENDPOINT_TOKEN.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=30.0, show_default=True,
               metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
 @click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
+@click.option("--follow-redirects", is_flag=True,
+              help="Follow the SPARQL server's redirects to other hosts (refused by default).")
 @click.option("--asserted", is_flag=True, envvar="LEGKG_ASSERTED",
               help="Answer over the asserted axioms alone, without the reasoner's inferences (env LEGKG_ASSERTED).")
 @click.option("--with", "linked", multiple=True, type=click.Choice(["hpo", "icd10cm"]),
               help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
 @click.pass_context
 def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
-        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = (), server: str = "generic",
-        update_url: str | None = None, store_url: str | None = None, auth: str = "basic") -> None:
+        user_agent: str | None, follow_redirects: bool = False, asserted: bool = False,
+        linked: tuple[str, ...] = (), server: str = "generic", update_url: str | None = None,
+        store_url: str | None = None, auth: str = "basic") -> None:
     """Ask questions of the leg-lift knowledge graph.
 
     legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
@@ -132,9 +175,14 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
+    for name, value in (("--endpoint", endpoint), ("--ontology", ontology and str(ontology)), ("--user", user)):
+        if value is not None and not value.strip():
+            raise Misuse(f"{name} is empty; give a value or leave the option out")
+    if endpoint:
+        check_url(endpoint, "--endpoint")
     ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
                        server=server, update_url=update_url, store_url=store_url, auth=auth, asserted=asserted,
-                       linked=tuple(dict.fromkeys(linked)))
+                       linked=tuple(dict.fromkeys(linked)), follow_redirects=follow_redirects)
 
 
 # Commands in other modules are imported only when used, so a query does not pay for them.

@@ -14,9 +14,11 @@ import click
 
 from legkg.cli.common import (
     SPARQL_FORMATS,
+    Seconds,
     Settings,
     emit,
     format_option,
+    output_format,
     term_completer,
     write_output,
 )
@@ -52,7 +54,7 @@ def conditions(settings: Settings, anatomy, symptom, mechanism, category, xref, 
     columns = ["id", "label", "article_category"]
     if anatomy or symptom or mechanism:  # rows found through a fact say how strongly, and where, it is stated
         columns += ["modality", "source"]
-    if xref:
+    if xref is not None:
         from legkg.vocab.mappings import vocabulary
 
         vocabulary(xref)  # an unknown vocabulary is misuse, reported before the store loads
@@ -167,17 +169,18 @@ def query_run(settings: Settings, name: str, params, fmt: str) -> None:
 
 @click.command()
 @click.argument("text", required=False)
-@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"),
-              help="Read the query from a file (- for stdin).")
+@click.option("--file", "query_file", metavar="PATH", help="Read the query from a file (- for stdin).")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE clauses (federated queries reach other servers).")
-@click.option("--timeout", "time_limit", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", "time_limit", type=Seconds(), default=30.0, show_default=True,
               metavar="SECONDS", help="Stop the query after this long.")
 @click.option("--limit", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Cut the answer to this many rows (or triples), with a warning.")
+@click.option("--memory", type=click.IntRange(min=16), default=1024, show_default=True, metavar="MIB",
+              help="Stop the query once it holds more than this many MiB.")
 @format_option(SPARQL_FORMATS)
 @click.pass_obj
-def sparql(settings: Settings, text: str | None, query_file, allow_service: bool, time_limit: float, limit: int,
-           fmt: str) -> None:
+def sparql(settings: Settings, text: str | None, query_file: str | None, allow_service: bool, time_limit: float,
+           limit: int, memory: int, fmt: str) -> None:
     """Run any SELECT, ASK, CONSTRUCT or DESCRIBE query; common prefixes are predeclared.
 
     SELECT and ASK answers come as W3C SPARQL results (json, csv, tsv, xml) or
@@ -192,9 +195,9 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
 
     if (text is None) == (query_file is None):
         raise Misuse("give the query as an argument or with --file, not both or neither")
-    source = text if text is not None else query_file.read()
+    source = text if text is not None else read_query_file(query_file)
     kind, columns, payload, cut = run_sparql(settings.backend(), source, fmt, allow_service=allow_service,
-                                             timeout=time_limit, limit=limit)
+                                             timeout=time_limit, limit=limit, memory=memory << 20)
     if cut:
         click.echo(f"warning: the answer was cut to {limit} rows (--limit)", err=True)
     if isinstance(payload, bytes):
@@ -204,12 +207,38 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
         emit(payload, columns, "table")
 
 
+def read_query_file(name: str) -> str:
+    """A query file's text (``-``: stdin), bounded in size and read time, UTF-8 with or without a BOM."""
+    from pathlib import Path
+
+    from legkg.core.errors import LegkgError
+    from legkg.store.files import read_input
+
+    if not name.strip():
+        raise Misuse("--file is empty; give a file, or - for stdin")
+    limit = 16 << 20
+    if name == "-":
+        stream = click.get_binary_stream("stdin")
+        try:
+            data = read_input(stream.fileno(), "query file", limit=limit)
+        except (OSError, ValueError, AttributeError):  # not a real file (tests, embedding)
+            data = stream.read(limit + 1)
+            if len(data) > limit:
+                raise LegkgError("the query on stdin is over 16 MiB; refused") from None
+    else:
+        data = read_input(Path(name), "query file", limit=limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise LegkgError(f"query file {name} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
+
+
 @click.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="ttl", show_default=True,
               help="RDF (ttl, owl, nt, jsonld), KGX for Biolink graphs (kgx, kgx-jsonl), obo or obographs.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (- for stdout), or the prefix of the files for kgx and kgx-jsonl; "
-                   "written atomically.")
+              help="File to write (- for stdout; its extension sets the format), or the prefix of the files "
+                   "for kgx and kgx-jsonl; written atomically.")
 @click.option("--source", is_flag=True,
               help="RDF formats: write the ontology as edited, without the relation graph, inferences and closures.")
 @click.pass_obj
@@ -228,6 +257,8 @@ def export(settings: Settings, fmt: str, output: str, source: bool) -> None:
       legkg export --format kgx -o legkg      # legkg_nodes.tsv, legkg_edges.tsv
       legkg export --format obo -o legkg.obo
     """
+    if EXPORTERS[fmt].single_file:
+        fmt = output_format(output, fmt, [name for name, f in EXPORTERS.items() if f.single_file])
     exporter = EXPORTERS[fmt]
     if output == "-" and not exporter.single_file:
         raise Misuse(f"--format {fmt} writes {len(exporter.suffixes)} files; give -o PREFIX, not -")

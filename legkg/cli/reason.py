@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from legkg.cli.common import Seconds
 from legkg.cli.writers import WRITERS
 from legkg.core.errors import LegkgError, Misuse
 
@@ -81,7 +82,7 @@ def _curie(iri: str) -> str:
 @click.command()
 @click.option("--reasoner", "-r", type=click.Choice(["hermit", "pellet", "rl"]), default="hermit", show_default=True,
               help="HermiT (OWL 2 DL), Pellet (OWL 2 DL, needs Java 25) or the OWL 2 RL rules of owlrl (no Java).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=120.0, show_default=True,
               metavar="SECONDS", help="Stop the reasoner (and its JVM) after this long.")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
@@ -194,7 +195,7 @@ def _split_fact(settings: Settings, text: str) -> tuple[str, str, str]:
 @click.option("--as", "as_", metavar="CLASS", help="Explain why TERM falls under CLASS ('nothing': why it is "
               "unsatisfiable).")
 @click.option("--fact", metavar="'S P O'", help="Explain a fact such as 'sciatica affects leg'.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=300.0, show_default=True,
               metavar="SECONDS", help="Stop each reasoner run (and its JVM) after this long.")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
               help="Output format.")
@@ -242,7 +243,7 @@ def explain(settings: Settings, term: str | None, as_: str | None, fact: str | N
 @click.option("--reasoner", "-r", type=click.Choice(["hermit", "pellet", "rl"]), default=None,
               help="Reasoner to run when the inferences are stale [default: hermit, or rl without Java "
                    "for an ontology other than the bundled one].")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=300.0, show_default=True,
+@click.option("--timeout", type=Seconds(), default=300.0, show_default=True,
               help="Seconds the reasoner may take.")
 @click.pass_obj
 def build(settings: Settings, reasoner: str | None, timeout: float) -> None:

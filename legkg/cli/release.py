@@ -55,12 +55,14 @@ def validate(settings: Settings, fmt: str) -> None:
 @click.option("--output", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Release folder (default: ontology/release beside the source).")
 @click.option("--date", "date_", metavar="YYYY-MM-DD", help="Release date for the version IRI (default: today, UTC).")
+@click.option("--force", is_flag=True, help="Write the release files into a folder that holds other files too.")
 @click.pass_obj
-def release(settings: Settings, output: Path | None, date_: str | None) -> None:
+def release(settings: Settings, output: Path | None, date_: str | None, force: bool) -> None:
     """Build the Protégé-ready release: legkg.owl, legkg.ttl, legkg-inferred.owl, catalog-v001.xml.
 
-    The files are built in a temporary folder and swapped in at the end, so a failed
-    build leaves the last release as it was.
+    Only the release's own files are written; a folder holding other files is refused
+    unless --force. The files are staged and moved in at the end, so a failed build
+    leaves the last release as it was, and a killed one is finished by the next run.
 
     \b
     Example:
@@ -69,9 +71,12 @@ def release(settings: Settings, output: Path | None, date_: str | None) -> None:
     """
     from legkg.publish.release import build_release
 
-    written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True))
+    written = build_release(settings.ontology, output, date_, progress=lambda m: click.echo(m, err=True),
+                            force=force)
+    from legkg.cli.writers import printable
+
     for path in written:
-        click.echo(str(path))
+        click.echo(printable(str(path)))
 
 
 @click.command()
@@ -172,8 +177,9 @@ def link_query(settings: Settings, name: str | None, params, fmt: str) -> None:
         from legkg.core.errors import Misuse
 
         raise Misuse("linked queries run on the embedded store; drop --endpoint")
-    from legkg.vocab.linked import LINKED
+    from legkg.vocab.linked import LINKED, linked_query_path
 
+    linked_query_path(name)  # an unknown name is misuse, reported before the store opens
     vocab = name.split("-", 1)[0]  # hpo-*.rq needs the HPO, icd10cm-*.rq ICD-10-CM
     graphs = settings.linked or ((vocab,) if vocab in LINKED else ("hpo",))
     backend = open_linked(settings.ontology, graphs, asserted=settings.asserted)

@@ -45,6 +45,9 @@ def push(settings: Settings, url: str | None, graph: str | None) -> None:
     url = url or settings.endpoint
     if not url:
         raise Misuse("give the server's URL: legkg push URL (or legkg --endpoint URL push)")
+    from legkg.cli.common import check_url
+
+    check_url(url)
     remote = settings.remote(url)
     count, _method = push_store(remote, load_store(settings.ontology, settings.asserted), graph)
     target = f"<{graph}>" if graph else "the default graph"

@@ -12,16 +12,31 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""Text safe for a terminal: control characters (escape sequences too) shown as ``\xNN``.
+
+    Example:
+        >>> printable("sciatica\x1b]0;title\x07")
+        'sciatica\\x1b]0;title\\x07'
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                        text)
+
+
 def _cell(value: object) -> str:
     if value is None:
         return ""
-    return " ".join(str(value).split())
+    return printable(" ".join(str(value).split()))
 
 
 def write_json(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
@@ -66,7 +81,7 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
     if not rows:
         return
     head = rows[0]
-    out.write(f"{head['label']} ({head['id']})\n")
+    out.write(f"{_cell(head['label'])} ({_cell(head['id'])})\n")
     facts = []
     for r in rows:
         if r["direction"]:
@@ -80,7 +95,7 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
 
         width = max(len(said(f)) for f in facts)
         for f in facts:
-            out.write(f"  {said(f).ljust(width)}  {f['value']} ({f['value_id']})\n")
+            out.write(f"  {said(f).ljust(width)}  {_cell(f['value'])} ({_cell(f['value_id'])})\n")
             if f["source"]:
                 prefix = "" if str(f["source"]).startswith("background:") else "article: "
                 out.write(f"  {' ' * width}    {prefix}{_cell(f['source'])}\n")
@@ -90,10 +105,11 @@ def write_rich_table(rows: Sequence[dict], columns: Sequence[str], out: TextIO) 
     """A table drawn with rich for a terminal; colour follows NO_COLOR and the terminal."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(show_lines=False, header_style="bold", caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     for c in columns:
         table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*(_cell(r.get(c)) for c in columns))
+        table.add_row(*(Text(_cell(r.get(c))) for c in columns))  # Text: no rich markup in data
     Console(file=out).print(table)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from legkg.core.errors import LegkgError
 from legkg.core.resources import ontology_path
+from legkg.store.inputs import check_rdf
+from legkg.store.local import read_ontology
 
 RDFLIB_FORMATS = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}
 
@@ -40,11 +42,11 @@ def export_ontology(path: Path | None, fmt: str) -> bytes:
     import rdflib
 
     path = Path(path) if path else ontology_path()
+    data = read_ontology(path)
+    check_rdf(data, path)
     graph = rdflib.Graph()
     try:
-        graph.parse(path, format=rdflib.util.guess_format(str(path)) or "xml")
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+        graph.parse(data=data, format=rdflib.util.guess_format(str(path)) or "xml", publicID=path.resolve().as_uri())
     except Exception as e:  # rdflib raises many parser-specific types
         raise LegkgError(f"{path}: cannot parse: {' '.join(str(e).split())}") from None
     return graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")

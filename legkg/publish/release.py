@@ -16,9 +16,9 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -248,16 +248,17 @@ def render_catalog(date: str) -> str:
 def render_release(source: Path | None = None, date: str | None = None,
                    progress: Progress | None = None) -> dict[str, bytes]:
     """Every release file's content, by file name (nothing is written)."""
-    date = date or dt.datetime.now(dt.timezone.utc).date().isoformat()
+    date = dt.datetime.now(dt.timezone.utc).date().isoformat() if date is None else date
     if not _DATE.fullmatch(date):
         raise Misuse(f"release date {date!r} is not YYYY-MM-DD")
     path = Path(source) if source else ontology_path()
     if path.suffix.lower() not in (".owl", ".rdf", ".xml"):
         raise Misuse(f"a release is built from the RDF/XML source, not {path.name}")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    from legkg.store.inputs import check_rdf
+    from legkg.store.local import read_ontology
+
+    data = read_ontology(path)
+    check_rdf(data, path)
     try:
         ox.Store().load(data, format=ox.RdfFormat.RDF_XML, base_iri=ONTOLOGY_IRI)
         text = data.decode("utf-8")
@@ -283,25 +284,89 @@ def release_date(folder: Path | None = None) -> str | None:
     return m.group(1) if m else None
 
 
+STAGING = ".legkg-release-staging"  # inside the release folder: the new files before they are moved in
+COMMITTED = "COMMITTED"  # in the staging folder once every new file is whole
+
+
 def build_release(source: Path | None = None, output: Path | None = None, date: str | None = None,
-                  progress: Progress | None = None) -> list[Path]:
-    """Build the release into a temporary folder, then swap it in for ``output``; return the files."""
+                  progress: Progress | None = None, force: bool = False) -> list[Path]:
+    """Build the release files and move them into ``output``; return the files.
+
+    Only the release's own files are written: a folder holding anything else is refused
+    unless ``force``. New files are staged in a hidden folder inside ``output``, marked
+    committed, then moved in one by one; a run killed part-way is finished (or, before the
+    mark, rolled back) by the next run, which also removes stale temporaries.
+    """
     target = Path(output) if output else release_dir()
+    if str(output) == "" or (output is not None and not str(output).strip()):
+        raise Misuse("the release folder is empty; give a folder with -o DIR")
     files = render_release(source, date, progress)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
-    old = target.parent / f".{target.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
+    try:
+        return _install(target, files, force)
+    except OSError as e:
+        raise LegkgError(f"cannot write the release to {target}: {e.strerror or e}; "
+                         f"{'the last release is unchanged' if not _staged(target) else 'the next run finishes it'}"
+                         + ("" if output else "; give another folder with -o DIR")) from None
+
+
+def _staged(target: Path) -> bool:
+    return (target / STAGING / COMMITTED).exists()
+
+
+def recover_release(target: Path) -> None:
+    """Finish a release whose files were committed but not all moved in; drop uncommitted staging."""
+    _adopt_legacy(target)
+    staging = target / STAGING
+    if not staging.is_dir():
+        return
+    if (staging / COMMITTED).exists():
+        for name in FILES:
+            if (staging / name).exists():
+                (staging / name).replace(target / name)
+    shutil.rmtree(staging)
+
+
+def _adopt_legacy(target: Path) -> None:
+    """Older builds swapped whole folders (``.NAME.new-*`` and ``.NAME.old-*``); put back what a kill left."""
+    parent = target.parent
+    if not parent.is_dir():
+        return
+    for new in sorted(parent.glob(f".{target.name}.new-*")):
+        old = parent / f".{target.name}.old-{new.name.rsplit('-', 1)[-1]}"
+        complete = all((new / name).is_file() for name in FILES)
+        if not target.exists() and complete:
+            new.rename(target)
+        elif not target.exists() and old.is_dir():
+            old.rename(target)
+        shutil.rmtree(new, ignore_errors=True)
+    for old in parent.glob(f".{target.name}.old-*"):
+        if not target.exists():
+            old.rename(target)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _install(target: Path, files: dict[str, bytes], force: bool) -> list[Path]:
+    if target.exists() and not target.is_dir():
+        raise Misuse(f"{target} is a file, not a folder; give a folder with -o DIR")
+    recover_release(target)
+    foreign = sorted(p.name for p in target.iterdir() if p.name not in FILES) if target.is_dir() else []
+    if foreign and not force:
+        shown = ", ".join(foreign[:3]) + (" ..." if len(foreign) > 3 else "")
+        raise Misuse(f"{target} holds other files ({shown}); give an empty or new folder, "
+                     "or --force to write the release files beside them")
+    target.mkdir(parents=True, exist_ok=True)
+    staging = target / STAGING
+    staging.mkdir()
     try:
         for name, content in files.items():
-            (tmp / name).write_bytes(content)
-        tmp.chmod(0o755)
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
+            with open(staging / name, "wb") as f:
+                f.write(content)
+                f.flush()
+                os.fsync(f.fileno())
+        (staging / COMMITTED).touch()
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not target.exists():
-            old.rename(target)
+        shutil.rmtree(staging, ignore_errors=True)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    recover_release(target)
     return [target / name for name in FILES]

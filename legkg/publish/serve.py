@@ -1,8 +1,11 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the embedded store.
 
-Queries run in worker processes, so one over its time limit is stopped by
-ending its worker (and a fresh one takes its place); answers are cut to a row
-limit; updates are refused with 403. It binds to loopback unless told otherwise.
+Queries run in worker processes (:mod:`legkg.publish.workers`): one over its
+time or memory limit is stopped by ending its worker, and cheap queries never
+wait behind heavy ones. Answers are cut to a row limit; updates, and SERVICE
+clauses to hosts the operator has not allowed, are refused with 403. GET and
+HEAD requests for other paths go to ``legkg.publish.web.handle`` when that
+module exists. It binds to loopback unless told otherwise.
 
 Example:
     server = SparqlServer(host="127.0.0.1", port=0)
@@ -12,132 +15,94 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing as mp
-import queue
+import socket
 import threading
+from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from legkg.publish.workers import GRAPH_MEDIA
 
 RESULT_TYPES = {"application/sparql-results+json": "json", "application/json": "json",
                 "application/sparql-results+xml": "xml", "application/xml": "xml", "text/csv": "csv",
                 "text/tab-separated-values": "tsv"}
 GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application/rdf+xml": "xml",
                "application/ld+json": "jsonld"}
-GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "xml": "application/rdf+xml",
-               "jsonld": "application/ld+json"}
 MAX_BODY = 1 << 20
+ENDPOINT_PATH = "/sparql"
+ENDPOINT_PATHS = ("/sparql", "/query", "/")
+READ_SECONDS = 30.0  # a client must send its whole request within this time
 
 
-def _worker(conn, ontology: str | None) -> None:
-    """Run queries sent over ``conn`` against a store of our own until told to stop."""
-    from legkg.store.local import load_store
+class _HTTPServer(ThreadingHTTPServer):
+    """Threads per connection, a long listen queue, and no tracebacks when a client goes away."""
 
-    store = load_store(Path(ontology) if ontology else None)
-    while True:
-        message = conn.recv()
-        if message is None:
-            return
-        conn.send(_execute(store, *message))
+    daemon_threads = True
+    request_queue_size = 1024  # connections the kernel holds while all threads are busy
 
+    def handle_error(self, request, client_address) -> None:
+        import sys
 
-def _execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> tuple[int, str, bytes, str]:
-    """Run one query; return HTTP status, media type, body and a truncation note ('' if none)."""
-    import pyoxigraph as ox
-
-    from legkg.core.prefixes import PREFIXES
-    from legkg.store.results import MEDIA, serialise, serialise_boolean
-
-    try:
-        result = store.query(query, prefixes=PREFIXES)
-        if isinstance(result, ox.QueryBoolean):
-            return 200, MEDIA[results_fmt], serialise_boolean(bool(result), results_fmt), ""
-        if isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows = []
-            for solution in result:
-                if len(rows) == row_limit:
-                    return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), f"rows cut to {row_limit}"
-                rows.append([solution[n] for n in names])
-            return 200, MEDIA[results_fmt], serialise(names, rows, results_fmt), ""
-        triples = []
-        note = ""
-        for triple in result:
-            if len(triples) == row_limit:
-                note = f"triples cut to {row_limit}"
-                break
-            triples.append(triple)
-        fmt = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
-               "jsonld": ox.RdfFormat.JSON_LD}[graph_fmt]
-        return 200, GRAPH_MEDIA[graph_fmt], ox.serialize(triples, format=fmt, prefixes=PREFIXES), note
-    except SyntaxError as e:
-        return 400, "text/plain; charset=utf-8", f"invalid SPARQL query: {' '.join(str(e).split())}\n".encode(), ""
-    except (OSError, ValueError, RuntimeError) as e:
-        return 500, "text/plain; charset=utf-8", f"query failed: {' '.join(str(e).split())}\n".encode(), ""
+        error = sys.exc_info()[1]
+        if isinstance(error, (ConnectionError, TimeoutError, OSError)):
+            return  # the client hung up or stalled: nothing to report
+        sys.stderr.write(f"warning: request from {client_address[0]} failed: {type(error).__name__}: "
+                         f"{' '.join(str(error).split())[:200]}\n")
 
 
-class _Worker:
-    def __init__(self, ctx, ontology: str | None) -> None:
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker, args=(child, ontology), daemon=True)
-        self.process.start()
-        child.close()
-
-    def stop(self) -> None:
-        with contextlib.suppress(OSError):
-            self.conn.send(None)
-        self.process.join(1)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join(1)
+class _HTTPServer6(_HTTPServer):
+    address_family = socket.AF_INET6
 
 
 class SparqlServer:
-    """The endpoint: an HTTP server plus a pool of query workers."""
+    """The endpoint: an HTTP server plus the query workers (:class:`legkg.publish.workers.WorkerPool`)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 3030, ontology: Path | None = None,
-                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 2) -> None:
-        self.timeout, self.row_limit = timeout, row_limit
-        self._ctx = mp.get_context("spawn")
-        self._ontology = str(ontology) if ontology else None
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._all: list[_Worker] = []
-        for _ in range(max(1, workers)):
-            self._add_worker()
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
-        self.httpd.daemon_threads = True
+                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 2, memory: int = 256 << 20,
+                 allow_service_hosts: Iterable[str] = (), heavy_workers: int = 1) -> None:
+        from legkg.publish.workers import WorkerPool
+
+        self.timeout, self.row_limit, self.memory = timeout, row_limit, memory
+        self.allow_service_hosts = {h.lower().strip("[]") for h in allow_service_hosts}
+        self.pool = WorkerPool(ontology, quick=workers, heavy=heavy_workers, timeout=timeout, memory=memory)
+        try:
+            self.httpd = (_HTTPServer6 if ":" in host else _HTTPServer)((host, port), _handler(self))
+        except BaseException:
+            self.pool.stop()
+            raise
         self.host, self.port = self.httpd.server_address[:2]
         self._thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}/sparql"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}{ENDPOINT_PATH}"
 
-    def _add_worker(self) -> None:
-        w = _Worker(self._ctx, self._ontology)
-        self._all.append(w)
-        self._idle.put(w)
+    def refused_service(self, query: str) -> str | None:
+        """Why a query's SERVICE clauses are refused, or None when every target host is allowed."""
+        from legkg.core.prefixes import PREFIXES
+        from legkg.store.sparqltext import service_targets
+
+        if "service" not in query.lower() and "\\u" not in query.lower():
+            return None  # no SERVICE keyword can hide in this text
+        for target in service_targets(query, PREFIXES):
+            parts = urlsplit(target or "")
+            try:
+                port = parts.port
+            except ValueError:
+                port = None
+            host = (parts.hostname or "").lower()
+            if target is None or parts.scheme not in ("http", "https") or not host:
+                return "SERVICE with a variable or a non-http IRI is refused by this endpoint"
+            if host not in self.allow_service_hosts and f"{host}:{port}" not in self.allow_service_hosts:
+                return (f"SERVICE <{target}> is refused: this endpoint calls no other server unless its operator "
+                        "allows the host (legkg serve --allow-service-host HOST)")
+        return None
 
     def run_query(self, query: str, results_fmt: str, graph_fmt: str) -> tuple[int, str, bytes, str]:
-        """Run a query on an idle worker, ending the worker if it runs past the time limit."""
-        try:  # wait for a free worker longer than one query may run, so a slow query delays others, not fails them
-            worker = self._idle.get(timeout=self.timeout * 3 + 10)
-        except queue.Empty:
-            return 503, "text/plain; charset=utf-8", b"all query workers are busy; try again\n", ""
-        worker.conn.send((query, results_fmt, graph_fmt, self.row_limit))
-        if worker.conn.poll(self.timeout):
-            try:
-                answer = worker.conn.recv()
-                self._idle.put(worker)
-                return answer
-            except EOFError:
-                pass
-        worker.process.kill()
-        worker.process.join(1)
-        self._all.remove(worker)
-        self._add_worker()
-        return 503, "text/plain; charset=utf-8", f"query stopped: over the {self.timeout:g} s limit\n".encode(), ""
+        """Run a query under the time, memory and row limits."""
+        return self.pool.run(query, results_fmt, graph_fmt, self.row_limit)
 
     def start(self) -> None:
         """Serve in a background thread."""
@@ -150,10 +115,10 @@ class SparqlServer:
 
     def stop(self) -> None:
         """Stop serving and end the workers."""
-        self.httpd.shutdown()
+        if self._thread is not None:
+            self.httpd.shutdown()
         self.httpd.server_close()
-        for w in list(self._all):
-            w.stop()
+        self.pool.stop()
 
 
 def _negotiate(accept: str, wanted: str | None) -> tuple[str, str]:
@@ -179,49 +144,81 @@ def _negotiate(accept: str, wanted: str | None) -> tuple[str, str]:
     return results, graph
 
 
+Page = tuple[int, dict[str, str], bytes]
+
+
+def web_page(method: str, path: str, query: str, headers: Mapping[str, str]) -> Page | None:
+    """Hand a request outside the SPARQL endpoint to ``legkg.publish.web.handle``, when that module exists.
+
+    The hook returns (status, headers, body), or None for "no such page" (404).
+    """
+    import importlib
+
+    if not _has_web():
+        return None
+    return importlib.import_module("legkg.publish.web").handle(method, path, query, headers)
+
+
 def _handler(server: SparqlServer):
     class Handler(BaseHTTPRequestHandler):
         server_version = "legkg-serve"
+        timeout = READ_SECONDS  # a client that stalls mid-request is dropped
 
         def log_message(self, *args) -> None:  # quiet: no line per request
             pass
 
-        def _reply(self, status: int, media: str, body: bytes, note: str = "") -> None:
+        def _reply(self, status: int, media: str, body: bytes, note: str = "", extra: Mapping[str, str] = ()) -> None:
             self.send_response(status)
             self.send_header("Content-Type", media)
             self.send_header("Content-Length", str(len(body)))
             if note:
                 self.send_header("X-Legkg-Warning", note)
+            for k, v in dict(extra).items():
+                self.send_header(k, v)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-        def _text(self, status: int, message: str) -> None:
-            self._reply(status, "text/plain; charset=utf-8", (message + "\n").encode())
+        def _text(self, status: int, message: str, extra: Mapping[str, str] = ()) -> None:
+            self._reply(status, "text/plain; charset=utf-8", (message + "\n").encode(), extra=extra)
 
         def _answer(self, params: dict[str, list[str]], query: str | None) -> None:
             if "update" in params:
                 return self._text(403, "updates are refused: this endpoint is read-only")
             if not query:
                 return self._text(400, "missing 'query' parameter")
+            refused = server.refused_service(query)
+            if refused:
+                return self._text(403, refused)
             results, graph = _negotiate(self.headers.get("Accept", ""), (params.get("format") or [None])[0])
             self._reply(*server.run_query(query, results, graph))
 
         def do_GET(self) -> None:  # noqa: N802 - the http.server naming
             url = urlsplit(self.path)
-            if url.path not in ("/sparql", "/query", "/"):
-                return self._text(404, "not found: send queries to /sparql")
+            if url.path not in ENDPOINT_PATHS or (url.path == "/" and "query" not in parse_qs(url.query)
+                                                  and _has_web()):
+                page = web_page(self.command, url.path, url.query, dict(self.headers.items()))
+                if page is None:
+                    return self._text(404, f"not found: send queries to {ENDPOINT_PATH}")
+                status, headers, body = page
+                media = headers.get("Content-Type", "text/html; charset=utf-8")
+                return self._reply(status, media, body,
+                                   extra={k: v for k, v in headers.items() if k.lower() != "content-type"})
             params = parse_qs(url.query)
             self._answer(params, (params.get("query") or [None])[0])
 
+        do_HEAD = do_GET  # noqa: N815 - the same answer, without its body (see _reply)
+
         def do_POST(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
-            if url.path not in ("/sparql", "/query", "/"):
-                return self._text(404, "not found: send queries to /sparql")
-            try:
-                length = int(self.headers.get("Content-Length", "0"))
-            except ValueError:
+            if url.path not in ENDPOINT_PATHS:
+                return self._text(404, f"not found: send queries to {ENDPOINT_PATH}")
+            if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+                return self._text(411, "send the body with a Content-Length")
+            text = self.headers.get("Content-Length", "0").strip()
+            if not text.isdigit():  # also refuses -1 and other signs
                 return self._text(400, "bad Content-Length")
+            length = int(text)
             if length > MAX_BODY:
                 return self._text(413, f"request body over {MAX_BODY} bytes")
             body = self.rfile.read(length).decode("utf-8", errors="replace")
@@ -233,9 +230,19 @@ def _handler(server: SparqlServer):
             params = parse_qs(body)
             self._answer(params, (params.get("query") or [None])[0])
 
-        def do_PUT(self) -> None:  # noqa: N802
-            self._text(405, "read-only endpoint: PUT is refused")
+        def _refuse(self) -> None:
+            self._text(405, f"read-only endpoint: {self.command} is refused; use GET, HEAD or POST",
+                       extra={"Allow": "GET, HEAD, POST"})
 
-        do_DELETE = do_PATCH = do_PUT  # noqa: N815
+        do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
     return Handler
+
+
+def _has_web() -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("legkg.publish.web") is not None
+    except (ImportError, ValueError):
+        return False

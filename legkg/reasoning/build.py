@@ -102,7 +102,7 @@ def inferred_quads(path: Path | None, data: bytes, progress: Progress | None = N
             chosen = "rl"
         else:
             chosen = "hermit"
-    timeout = timeout or float(os.environ.get("LEGKG_REASON_TIMEOUT", "300"))
+    timeout = timeout or _env_seconds("LEGKG_REASON_TIMEOUT", 300.0)
     blob, _ = materialise(path, reasoner=chosen, timeout=timeout, progress=progress)
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         atomic_write(cached, blob)
@@ -117,7 +117,11 @@ def write_bundled_artefact(progress: Progress | None = None, timeout: float = 30
     """
     blob, _ = materialise(None, timeout=timeout, progress=progress)
     target = bundled_artefact()
-    atomic_write(target, blob)
+    try:
+        atomic_write(target, blob)
+    except OSError as e:
+        raise LegkgError(f"cannot write {target}: {e.strerror or e}; the old artefact is unchanged "
+                         "(run it from a source checkout you can write to)") from None
     return target
 
 
@@ -134,13 +138,28 @@ def build(path: Path | None = None, reasoner: str | None = None, timeout: float 
         (False, PosixPath('.../ontology/inferred/legkg-inferred.nq'))
     """
     path = Path(path) if path else ontology_path()
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    from legkg.store.local import read_ontology
+
+    data = read_ontology(path)
     key = source_key(data, path.suffix)
     if current_artefact(key) is not None:
         where = bundled_artefact() if read_key(bundled_artefact()) == key else cache_dir() / f"inferred-{key}.nq"
         return False, where
     inferred_quads(path, data, progress, reasoner=reasoner, timeout=timeout)
     return True, cache_dir() / f"inferred-{key}.nq"
+
+
+def _env_seconds(name: str, default: float) -> float:
+    """A positive, finite number of seconds from the environment (Misuse otherwise)."""
+    import math
+
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise Misuse(f"{name}={text!r} is not a positive number of seconds")
+    return value

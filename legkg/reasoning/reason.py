@@ -67,10 +67,9 @@ def _source(path: Path | None) -> tuple[Path, bytes]:
     from legkg.core.resources import ontology_path
 
     path = Path(path) if path else ontology_path()
-    try:
-        return path, path.read_bytes()
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    from legkg.store.local import read_ontology
+
+    return path, read_ontology(path)
 
 
 def _parse(path: Path, data: bytes) -> ox.Store:

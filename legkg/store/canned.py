@@ -118,19 +118,20 @@ _UPDATE = re.compile(
 
 
 def run_sparql(backend: Backend, text: str, fmt: str, allow_service: bool = False, timeout: float = 30.0,
-               limit: int = 10_000) -> tuple[str, list[str], bytes | list[dict], bool]:
+               limit: int = 10_000, memory: int | None = 1 << 30) -> tuple[str, list[str], bytes | list[dict], bool]:
     """Run a user's query; return its kind, columns, serialised bytes or table rows, and whether it was cut.
 
-    SERVICE clauses, which make the engine call other servers, are refused unless allowed. The
-    query is stopped after ``timeout`` seconds, and its answer cut to ``limit`` rows.
+    SERVICE clauses, which make the engine call other servers, are refused unless allowed. A
+    local query is stopped after ``timeout`` seconds or past ``memory`` bytes, and its answer
+    cut to ``limit`` rows.
     """
     from legkg.store.limits import cut_results, run_with_time_limit
     from legkg.store.local import LocalBackend
-    from legkg.store.sparqltext import query_kind, strip_comments
+    from legkg.store.sparqltext import query_kind, service_targets, strip_comments
 
     def fetch(query_format: str) -> tuple[str, bytes]:
         if isinstance(backend, LocalBackend):
-            return run_with_time_limit(lambda: backend.raw(text, query_format), timeout)
+            return run_with_time_limit(lambda: backend.raw(text, query_format), timeout, memory)
         return backend.raw(text, query_format)
 
     def limited(query_format: str) -> tuple[str, bytes, bool]:
@@ -142,11 +143,12 @@ def run_sparql(backend: Backend, text: str, fmt: str, allow_service: bool = Fals
         data, _, cut = cut_results(data, kind, query_format, limit)
         return kind, data, cut
 
+    text = text.removeprefix("\ufeff")  # a byte order mark left by some editors
     if not text.strip():
         raise Misuse("empty query")
     if _UPDATE.match(strip_comments(text)):
         raise Misuse("SPARQL updates are refused: legkg sparql only reads, and never changes the ontology")
-    if not allow_service and re.search(r"\bSERVICE\b", strip_comments(text), re.IGNORECASE):
+    if not allow_service and service_targets(text, PREFIXES):
         raise Misuse("SERVICE (federated) queries reach other servers; pass --allow-service to run one")
     if fmt != "table":
         kind, data, cut = limited(fmt)

@@ -32,14 +32,16 @@ _GRAPHS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.R
            "jsonld": ox.RdfFormat.JSON_LD}
 
 
-def run_with_time_limit(fn: Callable[[], T], seconds: float) -> T:
-    """Call ``fn`` in a forked child; end the child and raise QueryFailed after ``seconds``."""
+def run_with_time_limit(fn: Callable[[], T], seconds: float, memory: int | None = None) -> T:
+    """Call ``fn`` in a forked child; end the child and raise QueryFailed after ``seconds``
+    or once it holds more than ``memory`` bytes, saying which limit stopped it."""
     if not hasattr(os, "fork"):
         return fn()
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: run, send the pickled outcome, leave without cleanup
         os.close(read)
+        _child_limits(memory)
         try:
             payload = pickle.dumps((True, fn()))
         except LegkgError as e:
@@ -51,25 +53,87 @@ def run_with_time_limit(fn: Callable[[], T], seconds: float) -> T:
         os._exit(0)
     os.close(write)
     chunks, deadline = [], time.monotonic() + seconds
+    stopped = ""
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([read], [], [], left)[0]:
+            if left <= 0:
+                stopped = f"query stopped after {seconds:g} s (--timeout); narrow it or allow more time"
+            elif memory is not None and resident_bytes(pid) > memory:
+                stopped = (f"query stopped: it needed over {memory >> 20} MiB of memory (--memory); "
+                           "narrow it or allow more")
+            if stopped:
                 os.kill(pid, signal.SIGKILL)
-                raise QueryFailed(f"query stopped after {seconds:g} s (--timeout); narrow it or allow more time")
+                raise QueryFailed(stopped)
+            if not select.select([read], [], [], min(left, POLL))[0]:
+                continue
             chunk = os.read(read, 1 << 20)
             if not chunk:
                 break
             chunks.append(chunk)
     finally:
         os.close(read)
-        os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
     if not chunks:
-        raise QueryFailed("query failed: the worker ended without an answer")
+        raise QueryFailed(ended_message(status, memory))
     ok, value = pickle.loads(b"".join(chunks))
     if not ok:
         raise value
     return value
+
+
+POLL = 0.05  # seconds between looks at a query worker's memory
+
+
+def _child_limits(memory: int | None) -> None:
+    """In a query worker: stay quiet on stderr, and cap the address space as a backstop."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    if memory is not None:
+        cap_address_space(memory)
+
+
+def cap_address_space(memory: int) -> None:
+    """Limit this process's address space to what it maps now plus twice ``memory`` (a backstop to
+    the parent's watch of its resident memory; an allocation past it ends the process)."""
+    import resource
+
+    try:
+        with open("/proc/self/statm") as f:
+            mapped = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (mapped + 2 * memory, resource.RLIM_INFINITY))
+    except (OSError, ValueError):
+        pass
+
+
+def resident_bytes(pid: int) -> int:
+    """A process's resident memory in bytes (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """Processor time a process has used so far, in seconds (0 when it cannot be read)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+def ended_message(status: int, memory: int | None) -> str:
+    """Why a query worker ended without an answer, from its wait status."""
+    if os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        if sig in (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS) and memory is not None:
+            return (f"query stopped: the query worker crashed (signal {sig}), most likely at the "
+                    f"{memory >> 20} MiB memory limit; narrow the query")
+        return f"query failed: the query worker crashed (signal {sig})"
+    return f"query failed: the query worker ended without an answer (exit {os.WEXITSTATUS(status)})"
 
 
 def cut_results(data: bytes, kind: str, fmt: str, limit: int, out: str | None = None) -> tuple[bytes, int, bool]:

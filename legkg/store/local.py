@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from legkg.core.errors import LegkgError, QueryFailed
 from legkg.core.prefixes import PREFIXES
 from legkg.core.resources import ontology_path, queries_dir
-from legkg.store.files import atomic_write, cache_dir, content_key
+from legkg.store.files import atomic_write, cache_dir, content_key, read_input, seal, unseal
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -57,7 +57,7 @@ class Backend(Protocol):
         ...
 
 
-_COMPLETE = b"# legkg: end of derived store\n"
+_MARKER = "legkg: end of derived store"
 
 
 RULES = ("relation-graph.ru", "closures.ru")  # applied in this order; each only adds edges
@@ -94,11 +94,17 @@ XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 def parse_into(store: ox.Store, data: bytes, path: Path) -> None:
     """Parse an RDF file's bytes into a store; a syntax error names the file, line and column."""
+    from legkg.store.inputs import check_rdf
+
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
+    check_rdf(data, path)
     try:
         store.load(data, format=fmt, base_iri=path.resolve().as_uri())
+    except MemoryError:
+        raise LegkgError(f"{path}: the parser ran out of memory (a token over its 16 MiB buffer, or a file too "
+                         "big for this machine)") from None
     except SyntaxError as e:
         where = _position(e, data, fmt)
         message = str(e.args[0]) if e.args else str(e)
@@ -118,6 +124,11 @@ def _position(e: SyntaxError, data: bytes, fmt: ox.RdfFormat) -> str:
         except xml.parsers.expat.ExpatError as x:
             return f":{x.lineno}:{x.offset + 1}"
     return ""
+
+
+def read_ontology(path: Path) -> bytes:
+    """An ontology file's bytes, bounded in size and read time (LegkgError otherwise)."""
+    return read_input(path, "ontology")
 
 
 def published_graph(path: Path | None = None, asserted: bool = False) -> bytes:
@@ -170,10 +181,7 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
     path = Path(path) if path else ontology_path()
     if path.suffix.lower() not in _FORMATS:
         raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
-    try:
-        source = path.read_bytes()
-    except OSError as e:
-        raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
+    source = read_ontology(path)
     rules = _rules()
     published = _VOID.encode() in source and any(  # a published graph: its inferences are inside
         form in source for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
@@ -183,8 +191,8 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
     cached = cache_dir() / f"{content_key(*parts)}.nt"
     store = ox.Store()
     try:
-        data = cached.read_bytes()
-        if data.endswith(_COMPLETE):  # written by us, whole: skip re-validation
+        data = unseal(cached.read_bytes(), _MARKER)
+        if data:  # written by us, whole and unchanged (its checksum matches): skip re-validation
             store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
                 store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
@@ -200,7 +208,7 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
     _describe_graph(store, cached.stem)
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        atomic_write(cached, dump + _COMPLETE)
+        atomic_write(cached, seal(dump, _MARKER))
     return store, cached.stem
 
 

@@ -76,10 +76,11 @@ def query_names() -> list[str]:
 def load_query(name: str) -> CannedQuery:
     """Load one canned query by file name (without ``.rq``)."""
     path = queries_dir() / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
-        close = difflib.get_close_matches(name, query_names(), n=1)
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        close = difflib.get_close_matches(name[:200], query_names(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see 'legkg query list'"
-        raise Misuse(f"no canned query named {name!r}{hint}")
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        raise Misuse(f"no canned query named {shown!r}{hint}")
     return parse_query(name, path.read_text(encoding="utf-8"))
 
 

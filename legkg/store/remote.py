@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import base64
+import contextlib
 import email.utils
 import http.client
 import json
@@ -48,6 +49,7 @@ TOKEN_ENV = "LEGKG_ENDPOINT_TOKEN"
 AUTH_SCHEMES = ("basic", "digest", "bearer")
 USER_AGENT = f"legkg/{__version__} (python-urllib)"
 RETRY_STATUS = (429, 502, 503, 504)
+MAX_RESPONSE = int(os.environ.get("LEGKG_MAX_RESPONSE_MB", "256")) << 20  # bytes of one answer
 MAX_RETRY_AFTER = 30.0  # seconds; a server asking for a longer pause gets an error instead
 REFUSED_GSP = (400, 403, 404, 405, 415, 501)  # Graph Store Protocol refused: fall back to SPARQL Update
 
@@ -159,7 +161,8 @@ class _Client:
     """
 
     def __init__(self, user: str | None, password: str | None, timeout: float, user_agent: str,
-                 retries: int, backoff: float, auth: str = "basic") -> None:
+                 retries: int, backoff: float, auth: str = "basic", max_bytes: int = MAX_RESPONSE,
+                 follow_redirects: bool = False) -> None:
         if auth not in AUTH_SCHEMES:
             raise Misuse(f"unknown --auth {auth!r}; use basic, digest or bearer")
         self.auth, self.opener = None, urllib.request.build_opener()
@@ -181,6 +184,8 @@ class _Client:
                 self.auth = f"Basic {token}"
         self.user, self.timeout, self.user_agent = user, timeout, user_agent
         self.retries, self.backoff = max(0, retries), backoff
+        self.max_bytes = max_bytes
+        self.opener = urllib.request.build_opener(_Redirects(follow_redirects))
 
     def send(self, request: urllib.request.Request) -> tuple[bytes, str]:
         """Send a request; return the body and its media type, or raise RemoteError."""
@@ -192,14 +197,17 @@ class _Client:
             challenge = self.digest.challenge(request.full_url, self)
             if challenge is not None:
                 request.add_unredirected_header("Authorization", self.digest.authorization(request, challenge))
+        deadline = time.monotonic() + self.timeout  # for the whole request, retries included
         for attempt in range(self.retries + 1):
             try:
-                with self.opener.open(request, timeout=self.timeout) as resp:
-                    return resp.read(), resp.headers.get_content_type()
+                with open_within(self.opener, request, deadline) as resp:
+                    return read_capped(resp, deadline, self.max_bytes, url), resp.headers.get_content_type()
             except urllib.error.HTTPError as e:
                 body = _read_quietly(e)
                 if e.code in RETRY_STATUS:
                     wait = self._wait(e, attempt)
+                    if isinstance(wait, float) and time.monotonic() + wait >= deadline:
+                        wait = f"no time left within --timeout {self.timeout:g} s to retry"
                     if isinstance(wait, float):
                         time.sleep(wait)
                         continue
@@ -266,6 +274,72 @@ class _Client:
         return RemoteError(f"cannot reach {url}: {text}")
 
 
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Follow a redirect only to the same scheme, host and port, unless told to; a query sent by POST
+    is sent again by POST (urllib would turn it into a GET without the query)."""
+
+    def __init__(self, other_hosts: bool = False) -> None:
+        self.other_hosts = other_hosts
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        old = urllib.parse.urlsplit(req.full_url)
+        new = urllib.parse.urlsplit(urllib.parse.urljoin(req.full_url, newurl))
+        if new.scheme not in ("http", "https"):
+            raise RemoteError(f"{old.netloc} redirected (HTTP {code}) to {newurl!r}, not an http(s) URL; refused")
+        if not self.other_hosts and (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port):
+            raise RemoteError(f"the SPARQL server at {old.netloc} redirected (HTTP {code}) to another host "
+                              f"({new.netloc}); refused: give that URL as --endpoint, or pass --follow-redirects",
+                              code)
+        headers = {k: v for k, v in req.header_items() if k.lower() not in ("content-length", "host")}
+        return urllib.request.Request(new.geturl(), data=req.data, headers=headers, method=req.get_method(),
+                                      origin_req_host=req.origin_req_host, unverifiable=True)
+
+
+def open_within(opener: urllib.request.OpenerDirector, request: urllib.request.Request, deadline: float):
+    """Open a request, giving up at ``deadline`` even if the server sends its headers a byte at a time."""
+    import threading
+
+    box: dict = {}
+
+    def attempt() -> None:
+        try:
+            box["response"] = opener.open(request, timeout=max(0.05, deadline - time.monotonic()))
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = e
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise TimeoutError("the whole request took too long")
+    if "error" in box:
+        raise box["error"]
+    return box["response"]
+
+
+def read_capped(response, deadline: float, limit: int, url: str) -> bytes:
+    """Read an answer's body, refusing one over ``limit`` bytes or still arriving at ``deadline``."""
+    announced = response.headers.get("Content-Length", "")
+    if announced.strip().isdigit() and int(announced) > limit:
+        raise RemoteError(f"the answer from {url} is {int(announced) >> 20} MiB, over the {limit >> 20} MiB "
+                          "limit (LEGKG_MAX_RESPONSE_MB); narrow the query")
+    chunks, size = [], 0
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the answer is still arriving")
+        with contextlib.suppress(AttributeError, OSError):
+            response.fp.raw._sock.settimeout(left)  # each wait for data ends at the deadline too
+        chunk = response.read1(1 << 16)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > limit:
+            raise RemoteError(f"the answer from {url} is over the {limit >> 20} MiB limit "
+                              "(LEGKG_MAX_RESPONSE_MB); narrow the query")
+        chunks.append(chunk)
+
+
 class _Digest(urllib.request.AbstractDigestAuthHandler):
     """HTTP digest auth computed before sending, from a challenge fetched once per URL (by GET, without body)."""
 
@@ -324,13 +398,15 @@ class RemoteBackend:
 
     def __init__(self, url: str, user: str | None = None, password: str | None = None, timeout: float = 30,
                  user_agent: str = USER_AGENT, retries: int = 3, backoff: float = 0.5, server: str = "generic",
-                 update_url: str | None = None, store_url: str | None = None, auth: str = "basic") -> None:
-        if timeout <= 0:
-            raise Misuse("the timeout must be a positive number of seconds")
+                 update_url: str | None = None, store_url: str | None = None, auth: str = "basic",
+                 follow_redirects: bool = False, max_bytes: int = MAX_RESPONSE) -> None:
+        if not 0 < timeout < float("inf"):  # also refuses nan
+            raise Misuse("the timeout must be a positive, finite number of seconds")
         self.service = service_urls(url, server, update_url, store_url)
         self.server = server
         self.label = self.service.query
-        self.client = _Client(user, password, timeout, user_agent, retries, backoff, auth)
+        self.client = _Client(user, password, timeout, user_agent, retries, backoff, auth, max_bytes,
+                              follow_redirects)
 
     def _send(self, query: str, accept: str) -> tuple[bytes, str]:
         """POST a query (form-encoded, prefixes prepended) to the query URL; return the body and media type."""

@@ -13,7 +13,7 @@ import contextlib
 import json
 import re
 
-from legkg.core.errors import AmbiguousTerm, Misuse, UnknownTerm
+from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
 from legkg.store.local import Backend
 from legkg.store.queries import internal_query
@@ -99,23 +99,31 @@ class TermIndex:
     def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
-            from legkg.store.files import atomic_write, cache_dir
+            from legkg.store.files import atomic_write, cache_dir, checksum
 
             path = cache_dir() / f"{key}.terms.json"
             try:
-                return cls([Entity(*e) for e in json.loads(path.read_bytes())])
-            except (OSError, ValueError, TypeError):
-                index = cls._query(backend)
-                data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
-                with contextlib.suppress(OSError):
-                    atomic_write(path, json.dumps(data).encode("utf-8"))
-                return index
+                cached = json.loads(path.read_bytes())
+                entities = json.dumps(cached["entities"]).encode("utf-8")
+                if cached["sha256"] == checksum(entities) and cached["entities"]:  # whole and unchanged
+                    return cls([Entity(*e) for e in cached["entities"]])
+            except (OSError, ValueError, TypeError, KeyError):
+                pass
+            index = cls._query(backend)
+            data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
+            blob = json.dumps(data).encode("utf-8")
+            with contextlib.suppress(OSError):
+                atomic_write(path, json.dumps({"sha256": checksum(blob), "entities": data}).encode("utf-8"))
+            return index
         return cls._query(backend)
 
     @classmethod
     def _query(cls, backend: Backend) -> TermIndex:
         found: dict[str, dict] = {}
         for row in backend.select(internal_query("term-index")):
+            if not {"entity", "label", "kind"} <= row.keys():
+                raise QueryFailed(f"{backend.label} answered the term index query without ?entity, ?label and ?kind "
+                                  "in every row; is it serving the legkg ontology?")
             iri = row["entity"].value
             item = found.setdefault(iri, {"label": row["label"].value, "kind": row["kind"].value,
                                           "synonyms": []})

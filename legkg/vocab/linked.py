@@ -86,11 +86,15 @@ def _key(store: ox.Store, name: str) -> str | None:
     return None
 
 
-def _set_key(store: ox.Store, name: str, value: str) -> None:
+def _clear_key(store: ox.Store, name: str) -> None:
     meta = ox.NamedNode(META_GRAPH)
     for q in list(store.quads_for_pattern(_META, _KEY[name], None, meta)):
         store.remove(q)
-    store.add(ox.Quad(_META, _KEY[name], ox.Literal(value), meta))
+
+
+def _set_key(store: ox.Store, name: str, value: str) -> None:
+    _clear_key(store, name)
+    store.add(ox.Quad(_META, _KEY[name], ox.Literal(value), ox.NamedNode(META_GRAPH)))
 
 
 def _open(read_only: bool) -> ox.Store:
@@ -119,6 +123,11 @@ def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
     data = obo.read_bytes()
     key = content_key(data)
     version = next(iter(re.findall(rb"^data-version: (\S+)", data[:2000], re.MULTILINE)), b"unknown").decode()
+    with _writer_lock():
+        return _link_hpo(obo, data, key, version, force, say)
+
+
+def _link_hpo(obo: Path, data: bytes, key: str, version: str, force: bool, say: Progress) -> dict:
     store = _open(read_only=False)
     graph = ox.NamedNode(HPO_GRAPH)
     if not force and _key(store, "hpo") == key:
@@ -128,6 +137,8 @@ def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
         say(f"reading {obo} (HPO {version}) ...")
         quads = list(hpo_quads(data.decode("utf-8")))
         say(f"loading {len(quads)} triples into {store_path()} ...")
+        _clear_key(store, "hpo")  # first: a load killed part-way leaves the graph marked not linked
+        store.flush()
         store.remove_graph(graph) if store.contains_named_graph(graph) else None
         for i in range(0, len(quads), 50000):
             store.extend(quads[i:i + 50000])
@@ -136,7 +147,57 @@ def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
         store.flush()
         say(f"linked HPO in {time.monotonic() - start:.1f} s")
     count = sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(PREFIXES["rdfs"] + "label"), None, graph))
+    _replace_ontology(store, open_backend(), say)  # so the first queries only read
     return {"graph": HPO_GRAPH, "terms": count, "version": version, "store": str(store_path())}
+
+
+def _writer_lock(seconds: float = 120.0):
+    """An exclusive lock on the linked store for one writer at a time (readers never wait)."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        store_path().parent.mkdir(parents=True, exist_ok=True)
+        with open(store_path().parent / "linked-store.lock", "a+b") as f:
+            deadline = time.monotonic() + seconds
+            while True:
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise LegkgError(f"the linked store {store_path()} stayed busy for {seconds:g} s; "
+                                         "is 'legkg link' running?") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    return held()
+
+
+def _copy_ontology(base: LocalBackend, progress: Progress | None = None) -> None:
+    """Put the ontology in the linked store's default graph, unless another process already has."""
+    with _writer_lock():
+        store = _open(read_only=False)
+        _replace_ontology(store, base, progress or (lambda m: None))
+        del store
+
+
+def _replace_ontology(store: ox.Store, base: LocalBackend, say: Progress) -> None:
+    if _key(store, "ontology") == base.cache_key:
+        return
+    say("copying the ontology into the linked store ...")
+    keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH)}
+    store.clear_graph(ox.DefaultGraph())
+    for g in list(store.named_graphs()):
+        if g not in keep:
+            store.remove_graph(g)
+    store.extend(list(base.store))
+    _set_key(store, "ontology", base.cache_key or "")
+    store.flush()
 
 
 class LinkedBackend(LocalBackend):
@@ -167,18 +228,8 @@ def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), 
     base = open_backend(ontology, asserted=asserted)
     store = _open(read_only=True)
     if _key(store, "ontology") != base.cache_key:  # the ontology changed: replace its share of the store
-        (progress or (lambda m: None))("copying the ontology into the linked store ...")
         del store
-        store = _open(read_only=False)
-        keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH)}
-        store.clear_graph(ox.DefaultGraph())
-        for g in list(store.named_graphs()):
-            if g not in keep:
-                store.remove_graph(g)
-        store.extend(list(base.store))
-        _set_key(store, "ontology", base.cache_key or "")
-        store.flush()
-        del store
+        _copy_ontology(base, progress)
         store = _open(read_only=True)
     return LinkedBackend(store, graphs, cache_key=base.cache_key)
 
@@ -188,15 +239,22 @@ def linked_query_names() -> list[str]:
     return sorted(p.stem for p in (queries_dir() / "linked").glob("*.rq"))
 
 
+def linked_query_path(name: str) -> Path:
+    """The file of a cross-vocabulary canned query; an unknown name is misuse."""
+    path = queries_dir() / "linked" / f"{name}.rq"
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        shown = name if len(name) <= 60 else name[:59] + "…"
+        raise Misuse(f"no linked query named {shown!r}; linked queries: {', '.join(linked_query_names())}")
+    return path
+
+
 def run_linked(backend, name: str, values: Sequence[tuple[str, str]] = ()) -> tuple[list[str], list[dict]]:
     """Run a cross-vocabulary canned query with ``-p NAME VALUE`` parameters; return columns and rows."""
     from legkg.store.canned import bind_params, plain_rows, select_columns
     from legkg.store.queries import parse_query
     from legkg.store.terms import TermIndex
 
-    path = queries_dir() / "linked" / f"{name}.rq"
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
-        raise Misuse(f"no linked query named {name!r}; linked queries: {', '.join(linked_query_names())}")
+    path = linked_query_path(name)
     query = parse_query(name, path.read_text(encoding="utf-8"))
     bindings = bind_params(TermIndex.load(backend), query, values) if (query.params or values) else {}
     columns = select_columns(query.text)

@@ -93,7 +93,7 @@ def load_mappings(path: Path | None = None) -> list[Mapping]:
 
 def select(rows: list[Mapping], vocab: str | None = None) -> list[Mapping]:
     """Rows mapping to one vocabulary (all if None)."""
-    if not vocab:
+    if vocab is None:
         return rows
     prefix = vocabulary(vocab).prefix
     return [m for m in rows if m.vocabulary == prefix]
