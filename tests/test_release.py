@@ -164,3 +164,22 @@ def test_owlapi_check_can_fail() -> None:
     assert result.returncode == 1, result.stdout + result.stderr
     for problem in ("punned entity", "undeclared entity", "OWL 2 DL violation", "unsatisfiable class"):
         assert problem in result.stdout, result.stdout
+
+
+def test_inferred_release_declares_prefixes_only_on_the_root() -> None:
+    """A local xmlns: for the legkg namespace would take over the legkg: prefix in oak's reader."""
+    import xml.etree.ElementTree as ET
+
+    text = (RELEASE / "legkg-inferred.owl").read_text(encoding="utf-8")
+    root_end = text.index(">", text.index("<rdf:RDF"))
+    assert "xmlns:" not in text[root_end:]
+    root = ET.fromstring(text)
+    source = ET.parse(RELEASE / "legkg.owl").getroot()
+
+    def described(tree: ET.Element) -> list[str | None]:
+        return sorted(e.get(f"{{{rdflib.RDF}}}about") for e in tree if e.tag == f"{{{rdflib.RDF}}}Description")
+
+    assert described(root) == described(source), "inferences must sit inside their class or individual element"
+    hd = next(e for e in root if e.get(f"{{{rdflib.RDF}}}about") == "https://w3id.org/legkg/HerniatedDisc")
+    supers = {c.get(f"{{{rdflib.RDF}}}resource") for c in hd if c.tag == f"{{{rdflib.RDFS}}}subClassOf"}
+    assert "https://w3id.org/legkg/NerveCompressionCondition" in supers

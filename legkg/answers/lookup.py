@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from legkg.core.prefixes import PREFIXES
 from legkg.store.canned import relation_labels, run_canned, to_value
+from legkg.store.codes import MATCHES, VOCABULARIES, match_code, vocabulary_of
 from legkg.store.local import Backend, Row
 from legkg.store.queries import internal_query
 from legkg.store.terms import TermIndex
@@ -29,6 +30,14 @@ ANNOTATION_FIELDS = {
     PREFIXES["legkg"] + "background": "background",
     PREFIXES["legkg"] + "urgencyRank": "urgency rank",
 }
+MATCH_FIELDS = {PREFIXES["skos"] + m: f"{m.removesuffix('Match')} match" for m in MATCHES}
+
+
+def _code_curie(iri: str) -> str:
+    for v in VOCABULARIES.values():
+        if iri.startswith(v.namespace):
+            return f"{v.prefix}:{iri[len(v.namespace):]}"
+    return iri
 
 
 def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequence[str] = (),
@@ -66,19 +75,28 @@ def describe(backend: Backend, term: str) -> list[dict]:
     relations = relation_labels(backend)
     base = {"id": entity.id, "label": entity.label}
     rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None, modality=None)]
+    if vocabulary_of(term.strip()) is not None and entity.iri != term.strip():
+        match = match_code(backend, term.strip())
+        if match is not None and match.iri == entity.iri:
+            rows.append(dict(base, field="resolved from", direction="", value=match.note(), value_id=match.mapped,
+                             source=None, modality=None))
     for r in backend.select(internal_query("describe-annotations"), {"entity": node}):
         field = ANNOTATION_FIELDS.get(r["p"].value)
         if field and field != "label":
             rows.append(dict(base, field=field, direction="", value=to_value(r["value"]),
                              value_id=None, source=None, modality=None))
+    for r in backend.select(internal_query("describe-mappings"), {"entity": node}):
+        code = _code_curie(r["code"].value)
+        rows.append(dict(base, field=MATCH_FIELDS[r["p"].value], direction="", value=code, value_id=code,
+                         source=None, modality=None))
     facts = []
     for r in backend.select(internal_query("describe-out"), {"entity": node}):
         facts.append(_fact(base, index, relations, r["p"].value, r["o"].value, "out", r))
     for r in backend.select(internal_query("describe-in"), {"entity": node}):
         facts.append(_fact(base, index, relations, r["p"].value, r["s"].value, "in", r))
     facts = [f for f in facts if f is not None]
-    order = {"definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
-             "background": 4, "urgency rank": 5}
+    order = {"resolved from": -1, "definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
+             "background": 4, "urgency rank": 5, **{f: 6 + i for i, f in enumerate(MATCH_FIELDS.values())}}
     rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
     facts.sort(key=lambda f: (f["direction"] != "out", f["field"], str(f["value"]).casefold()))
     return rows + _dedupe(facts)

@@ -17,7 +17,6 @@ from legkg.cli.writers import WRITERS
 from legkg.core.errors import LegkgError, Misuse
 
 SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
-EXPORT_FORMATS = ["ttl", "owl", "nt", "jsonld"]
 SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
 
 

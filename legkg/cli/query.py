@@ -13,7 +13,6 @@ import sys
 import click
 
 from legkg.cli.common import (
-    EXPORT_FORMATS,
     SPARQL_FORMATS,
     Seconds,
     Settings,
@@ -24,6 +23,7 @@ from legkg.cli.common import (
     write_output,
 )
 from legkg.core.errors import Misuse
+from legkg.publish.formats import EXPORTERS
 from legkg.store.terms import KINDS
 
 
@@ -234,33 +234,38 @@ def read_query_file(name: str) -> str:
 
 
 @click.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(EXPORT_FORMATS), default="ttl",
-              show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
+@click.option("--format", "-f", "fmt", type=click.Choice(list(EXPORTERS)), default="ttl", show_default=True,
+              help="RDF (ttl, owl, nt, jsonld), KGX for Biolink graphs (kgx, kgx-jsonl), obo or obographs.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write (- for stdout); written atomically; its extension sets the format.")
+              help="File to write (- for stdout; its extension sets the format), or the prefix of the files "
+                   "for kgx and kgx-jsonl; written atomically.")
 @click.option("--source", is_flag=True,
-              help="Write the ontology as edited, without the relation graph, inferences and closures.")
+              help="RDF formats: write the ontology as edited, without the relation graph, inferences and closures.")
 @click.pass_obj
 def export(settings: Settings, fmt: str, output: str, source: bool) -> None:
-    """Write the published graph (what canned queries read) in an RDF syntax.
+    """Write the graph as RDF, KGX (Biolink), OBO or OBO Graphs.
 
-    The published graph is the ontology, its relation graph, the reasoner's inferences
-    (each marked) and the closures the canned queries follow: load it into any SPARQL
-    server and legkg --endpoint answers there as it does here. --source writes the
-    ontology alone.
+    The RDF formats write the published graph: the ontology, its relation graph, the
+    reasoner's inferences (each marked) and the closures the canned queries follow; load it
+    into any SPARQL server and legkg --endpoint answers there as it does here. --source
+    writes the ontology alone (what OWL tools such as Protégé and ROBOT want).
 
     \b
     Example:
       legkg export --format nt -o legkg.nt
       legkg export --source --format ttl -o legkg-source.ttl
+      legkg export --format kgx -o legkg      # legkg_nodes.tsv, legkg_edges.tsv
+      legkg export --format obo -o legkg.obo
     """
-    from legkg.publish.export import export_ontology, export_published
-
-    fmt = output_format(output, fmt, EXPORT_FORMATS)
-    if source:
-        data = export_ontology(settings.ontology, fmt)
-    else:
-        data = export_published(settings.ontology, fmt, settings.asserted)
-    write_output(data, output, fmt)
+    if EXPORTERS[fmt].single_file:
+        fmt = output_format(output, fmt, [name for name, f in EXPORTERS.items() if f.single_file])
+    exporter = EXPORTERS[fmt]
+    if output == "-" and not exporter.single_file:
+        raise Misuse(f"--format {fmt} writes {len(exporter.suffixes)} files; give -o PREFIX, not -")
+    if source and not exporter.rdf:
+        raise Misuse(f"--source applies to the RDF formats (ttl, owl, nt, jsonld), not {fmt}")
+    files = exporter.render(settings.ontology, source, settings.asserted)
+    for suffix, path in zip(exporter.suffixes, exporter.paths(output)):
+        write_output(files[suffix], path, fmt)
 
 

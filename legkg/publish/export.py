@@ -50,3 +50,14 @@ def export_ontology(path: Path | None, fmt: str) -> bytes:
     except Exception as e:  # rdflib raises many parser-specific types
         raise LegkgError(f"{path}: cannot parse: {' '.join(str(e).split())}") from None
     return graph.serialize(format=RDFLIB_FORMATS[fmt], encoding="utf-8")
+
+
+def _render(fmt: str):
+    def render(path: Path | None, source: bool = False, asserted: bool = False) -> dict[str, bytes]:
+        return {"": export_ontology(path, fmt) if source else export_published(path, fmt, asserted)}
+
+    render.__doc__ = f"``{{'': {fmt} bytes}}``: the published graph, or with ``source`` the ontology alone."
+    return render
+
+
+render_ttl, render_owl, render_nt, render_jsonld = (_render(f) for f in ("ttl", "owl", "nt", "jsonld"))

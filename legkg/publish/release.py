@@ -91,8 +91,23 @@ def inferred_axioms(source: Path, data: bytes, progress: Progress | None = None)
                    if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)})
 
 
-def _inferred_block(axioms: list[tuple[str, str, str]], classes: set[str], individuals: set[str]) -> str:
-    """RDF/XML for the inferences: class facts become existential (or value) restrictions, so no punning."""
+def _root_prefixes(text: str) -> dict[str, str]:
+    """Namespace -> prefix for the ``xmlns:`` declarations on the RDF/XML root element."""
+    root = text[text.index("<rdf:RDF"):]
+    root = root[: root.index(">")]
+    return {ns: prefix for prefix, ns in re.findall(r'xmlns:([A-Za-z_][\w.-]*)="([^"]*)"', root)}
+
+
+def _inferred_lines(axioms: list[tuple[str, str, str]], classes: set[str], individuals: set[str],
+                    prefixes: dict[str, str]) -> dict[str, list[str]]:
+    """RDF/XML property elements for the inferences, by subject.
+
+    Class facts become existential (or value) restrictions, so no punning. A property between
+    individuals is written with the prefix the root element declares for its namespace; only
+    an undeclared namespace gets a local ``xmlns:`` (``ns0``, ``ns1`` ...), so no local
+    declaration ever takes over a prefix such as ``legkg:``.
+    """
+    local_names: dict[str, str] = {}
     by_subject: dict[str, list[str]] = {}
     for s, p, o in axioms:
         if p in (SUBCLASS, RDF_TYPE):
@@ -106,14 +121,45 @@ def _inferred_block(axioms: list[tuple[str, str, str]], classes: set[str], indiv
                     "            </owl:Restriction>\n        </rdfs:subClassOf>\n")
         elif s in individuals and o in individuals:
             ns, local = _split(p)
-            line = f'        <p:{local} xmlns:p="{ns}" rdf:resource="{o}"/>\n'
+            if ns in prefixes:
+                line = f'        <{prefixes[ns]}:{local} rdf:resource="{o}"/>\n'
+            else:
+                name = local_names.setdefault(ns, f"ns{len(local_names)}")
+                line = f'        <{name}:{local} xmlns:{name}="{ns}" rdf:resource="{o}"/>\n'
         else:
             continue
         by_subject.setdefault(s, []).append(line)
-    out = ["\n\n    <!-- Inferred by the reasoner (not in the source) -->\n\n"]
+    return by_subject
+
+
+_INFERRED_NOTE = "        <!-- inferred by the reasoner (not in the source) -->\n"
+
+
+def _insert_inferred(text: str, by_subject: dict[str, list[str]]) -> str:
+    """Put each subject's inferred lines inside its own top-level ``owl:Class`` or
+    ``owl:NamedIndividual`` element, where every RDF/XML reader (pronto too) finds them.
+
+    A subject without such an element gets an ``rdf:Description`` block at the end.
+    """
+    leftovers = []
     for s in sorted(by_subject):
-        out.append(f'    <rdf:Description rdf:about="{s}">\n{"".join(by_subject[s])}    </rdf:Description>\n')
-    return "".join(out)
+        lines = _INFERRED_NOTE + "".join(by_subject[s])
+        for tag in ("owl:Class", "owl:NamedIndividual"):
+            m = re.search(rf'\n    <{tag} rdf:about="{re.escape(s)}"(/?)>', text)
+            if m is None:
+                continue
+            if m.group(1):  # a self-closing element: open it
+                text = text[: m.start()] + f'\n    <{tag} rdf:about="{s}">\n{lines}    </{tag}>' + text[m.end():]
+            else:
+                end = text.index(f"\n    </{tag}>", m.end())
+                text = text[: end + 1] + lines + text[end + 1:]
+            break
+        else:
+            leftovers.append(f'    <rdf:Description rdf:about="{s}">\n{lines}    </rdf:Description>\n')
+    if leftovers:
+        end = text.rindex("</rdf:RDF>")
+        text = text[:end].rstrip() + "\n\n" + "".join(leftovers) + "\n" + text[end:]
+    return text
 
 
 def _split(iri: str) -> tuple[str, str]:
@@ -122,13 +168,12 @@ def _split(iri: str) -> tuple[str, str]:
 
 
 def render_inferred(text: str, axioms: list[tuple[str, str, str]], date: str) -> str:
-    """The stamped source with the inferences appended before ``</rdf:RDF>``."""
+    """The stamped source with each inference written inside the element of its subject."""
     store = ox.Store()
     store.load(text.encode("utf-8"), format=ox.RdfFormat.RDF_XML, base_iri=ONTOLOGY_IRI)
     classes, individuals = _kinds(store)
     stamped = stamp(text, date, INFERRED_IRI, "legkg-inferred.owl")
-    end = stamped.rindex("</rdf:RDF>")
-    return stamped[:end].rstrip() + _inferred_block(axioms, classes, individuals) + "\n" + stamped[end:]
+    return _insert_inferred(stamped, _inferred_lines(axioms, classes, individuals, _root_prefixes(stamped)))
 
 
 def render_turtle(owl_text: str) -> str:

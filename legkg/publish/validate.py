@@ -66,7 +66,7 @@ def run_shacl(store: ox.Store, shapes: Path | None = None) -> list[Violation]:
     data = rdflib.Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
                                 format="nt")
     shape_graph = rdflib.Graph().parse(shapes or shapes_path(), format="turtle")
-    _, results, _ = pyshacl.validate(data, shacl_graph=shape_graph, advanced=True, inference="none",
+    _, results, _ = pyshacl.validate(data, shacl_graph=shape_graph, advanced=False, inference="none",
                                      allow_warnings=True)
     sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
     out = []

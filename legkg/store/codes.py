@@ -48,24 +48,50 @@ ALIASES = {"HPO": "HP", "ICD10": "ICD10CM", "ICD-10-CM": "ICD10CM", "SNOMED": "S
 
 
 
-def resolve_code(backend, code: str) -> str | None:
-    """The IRI of the legkg entity mapped to a vocabulary code such as ``ICD10CM:M54.30``.
+@dataclass(frozen=True)
+class CodeMatch:
+    """How a code was resolved: the legkg entity, the mapped code and predicate, and whether the
+    code given is a broader ICD-10-CM category holding the mapped code."""
 
-    An ICD-10-CM category also finds the one entity mapped under it (``ICD10CM:M54.3``).
-    Returns None when the prefix is not a mapping vocabulary.
+    iri: str
+    code: str
+    mapped: str
+    predicate: str
+    via_category: bool
+
+    def note(self) -> str:
+        """One line for people: ``ICD10CM:M54.3, a broader ICD-10-CM category: legkg maps ...``."""
+        if self.via_category:
+            return (f"{self.code} is a broader ICD-10-CM category; legkg maps the code {self.mapped} under it "
+                    f"({self.predicate}), not {self.code} itself")
+        return f"{self.code} ({self.predicate})"
+
+
+def vocabulary_of(code: str) -> Vocabulary | None:
+    """The mapping vocabulary a CURIE such as ``HP:0033748`` belongs to, or None."""
+    prefix = code.partition(":")[0]
+    return VOCABULARIES.get(prefix) or VOCABULARIES.get(ALIASES.get(prefix, prefix.upper()))
+
+
+def match_code(backend, code: str) -> CodeMatch | None:
+    """Resolve a vocabulary code such as ``ICD10CM:M54.30`` to the legkg entity mapped to it.
+
+    An ICD-10-CM category also finds the one entity mapped under it (``ICD10CM:M54.3``), and
+    says so (``via_category``). Returns None when the prefix is not a mapping vocabulary.
     """
-    prefix, _, local = code.partition(":")
-    v = VOCABULARIES.get(prefix) or VOCABULARIES.get(ALIASES.get(prefix, prefix.upper()))
+    v = vocabulary_of(code)
     if v is None:
         return None
-    target = v.namespace + local.strip()
+    local = code.partition(":")[2].strip()
+    target = v.namespace + local
     values = " ".join(f"skos:{m}" for m in MATCHES)
     query = (f"SELECT DISTINCT ?entity ?p ?target WHERE {{ VALUES ?p {{ {values} }} ?entity ?p ?target . "
              f"FILTER (isIRI(?entity) && STRSTARTS(STR(?target), STR(?ns))) }}")
     rows = backend.select(query, {"ns": ox.Literal(target if v.prefix == "ICD10CM" else v.namespace)})
     exact = [r for r in rows if r["target"].value == target]
+    via_category = False
     if not exact and v.prefix == "ICD10CM":
-        exact = rows  # a category: every mapped code under it
+        exact, via_category = rows, True  # a category: every mapped code under it
     if not exact:
         raise UnknownTerm(f"no legkg term is mapped to {v.prefix}:{local}; see 'legkg mappings --vocabulary "
                           f"{v.prefix}'")
@@ -76,6 +102,16 @@ def resolve_code(backend, code: str) -> str | None:
             names = ", ".join(curie(e) for e in entities)
             raise AmbiguousTerm(f"{v.prefix}:{local} is mapped to {names}; use one of the ids")
         entities = preferred
-    return entities[0]
+    row = min((r for r in exact if r["entity"].value == entities[0]), key=lambda r: r["target"].value)
+    mapped = v.prefix + ":" + row["target"].value[len(v.namespace):]
+    return CodeMatch(entities[0], f"{v.prefix}:{local}", mapped, "skos:" + row["p"].value[len(SKOS):], via_category)
 
 
+def resolve_code(backend, code: str) -> str | None:
+    """The IRI of the legkg entity mapped to a vocabulary code such as ``ICD10CM:M54.30``.
+
+    An ICD-10-CM category also finds the one entity mapped under it (``ICD10CM:M54.3``).
+    Returns None when the prefix is not a mapping vocabulary.
+    """
+    match = match_code(backend, code)
+    return match.iri if match else None
