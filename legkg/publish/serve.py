@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from legkg.publish.accept import ranked_media
 from legkg.publish.workers import GRAPH_MEDIA
 
 RESULT_TYPES = {"application/sparql-results+json": "json", "application/json": "json",
@@ -130,21 +131,9 @@ def _negotiate(accept: str, wanted: str | None) -> tuple[str, str]:
     if wanted:
         return (wanted if wanted in ("json", "xml", "csv", "tsv") else "json",
                 wanted if wanted in GRAPH_MEDIA else "ttl")
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            k, _, v = p.strip().partition("=")
-            if k == "q":
-                try:
-                    q = float(v)
-                except ValueError:
-                    q = 0.0
-        ranked.append((-q, i, media.strip().lower()))
-    ranked.sort()
-    results = next((RESULT_TYPES[m] for _, _, m in ranked if m in RESULT_TYPES), "json")
-    graph = next((GRAPH_TYPES[m] for _, _, m in ranked if m in GRAPH_TYPES), "ttl")
+    ranked = ranked_media(accept)
+    results = next((RESULT_TYPES[m] for _, m in ranked if m in RESULT_TYPES), "json")
+    graph = next((GRAPH_TYPES[m] for _, m in ranked if m in GRAPH_TYPES), "ttl")
     return results, graph
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from legkg.core.prefixes import PREFIXES
+from legkg.publish.accept import ranked_media
 
 OWL = PREFIXES["owl"]
 RDF_FORMATS = {
@@ -38,20 +39,8 @@ def negotiate(extension: str, accept: str) -> str | None:
         return EXTENSIONS.get(extension.lower())
     if not accept.strip():
         return "html"
-    ranked = []
-    for i, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            k, _, v = p.strip().partition("=")
-            if k.strip() == "q":
-                try:
-                    q = float(v)
-                except ValueError:
-                    q = 0.0
-        ranked.append((-q, i, media.strip().lower()))
-    for negq, _, media in sorted(ranked):
-        if negq == 0:
+    for q, media in ranked_media(accept):
+        if q <= 0:
             break
         if media in ACCEPTED:
             return ACCEPTED[media]
