@@ -5,16 +5,27 @@ BIN = $(VENV)/bin
 
 .PHONY: run test bench lint clean release owlapi-check bench-link
 
-$(BIN)/.installed: pyproject.toml
+# What running needs (a minute on a fresh machine); the test tools and optional extras come with `make test`.
+PIP = $(BIN)/python -m pip --disable-pip-version-check
+
+$(BIN)/.runtime: pyproject.toml
+	@echo "[1/3] creating $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "[2/3] installing legkg and what running it needs (pip's progress follows)"
+	$(PIP) install --progress-bar on -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime
+	@echo "installing the test tools and the optional extras (reason, validate, link)"
+	$(PIP) install --progress-bar on -e '.[test]'
 	touch $@
 
 ## Set up, then answer the design question: conditions affecting the sciatic nerve that cause numbness.
-run: $(BIN)/.installed
-	$(BIN)/legkg build
-	$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
+run: $(BIN)/.runtime
+	@echo "[3/3] which conditions affecting the sciatic nerve cause numbness?"
+	@$(BIN)/legkg build
+	@$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
+	@echo "Next: run legkg as $(BIN)/legkg (or 'source $(BIN)/activate' first, then just legkg)."
 
 ## Set up, then run every test (competency, canned queries, errors, install, reasoner and server tests).
 test: $(BIN)/.installed
