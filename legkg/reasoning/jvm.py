@@ -109,7 +109,7 @@ def _write_input(store: ox.Store, extra: list[str], folder: Path) -> Path:
     """Write the ontology (plus extra N-Triples) for the JVM, loaded and saved through owlready2."""
     from legkg.core.errors import require
 
-    owlready2 = require("owlready2", "the HermiT and Pellet reasoners")
+    owlready2 = require("owlready2", "reasoning with HermiT or Pellet")
     raw = folder / "input-raw.nt"
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     imports = f"<{OWL}imports>".encode()

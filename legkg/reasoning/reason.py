@@ -323,7 +323,7 @@ def _run_rl(model: Model, timeout: float) -> tuple[_Raw, list[str]]:
 
     from legkg.core.errors import require
 
-    owlrl = require("owlrl", "the OWL 2 RL reasoner")
+    owlrl = require("owlrl", "reasoning with OWL 2 RL")
 
     g = rdflib.Graph()
     keep = []

