@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from legkg.core.prefixes import PREFIXES
+from legkg.core.prefixes import PREFIXES, curie
 from legkg.store.canned import relation_labels, run_canned, to_value
 from legkg.store.local import Backend, Row
 from legkg.store.queries import internal_query
@@ -33,7 +33,12 @@ ANNOTATION_FIELDS = {
 
 def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequence[str] = (),
                     mechanism: Sequence[str] = (), category: Sequence[str] = ()) -> list[dict]:
-    """Conditions meeting every filter; each filter follows part-of and subclass links."""
+    """Conditions meeting every filter; each filter follows part-of and subclass links.
+
+    Each filter is a list of terms; a single string counts as one term.
+    """
+    anatomy, symptom, mechanism, category = (
+        [f] if isinstance(f, str) else list(f) for f in (anatomy, symptom, mechanism, category))
     filters = [("conditions-by-anatomy", "anatomy", v) for v in anatomy]
     filters += [("conditions-by-symptom", "symptom", v) for v in symptom]
     filters += [("conditions-by-mechanism", "mechanism", v) for v in mechanism]
@@ -75,11 +80,27 @@ def describe(backend: Backend, term: str) -> list[dict]:
     for r in backend.select(internal_query("describe-in"), {"entity": node}):
         facts.append(_fact(base, index, relations, r["p"].value, r["s"].value, "in", r))
     facts = [f for f in facts if f is not None]
+    facts += _codes(backend, base, node)
     order = {"definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
              "background": 4, "urgency rank": 5}
     rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
-    facts.sort(key=lambda f: (f["direction"] != "out", f["field"], str(f["value"]).casefold()))
+    way = {"out": 0, "in": 1, "code": 2}
+    facts.sort(key=lambda f: (way[f["direction"]], f["field"], str(f["value"]).casefold()))
     return rows + _dedupe(facts)
+
+
+def _codes(backend: Backend, base: dict, node: ox.NamedNode) -> list[dict]:
+    """The entity's codes in other vocabularies, as facts whose field is the mapping predicate."""
+    from legkg.store.codes import VOCABULARIES
+
+    out = []
+    for r in backend.select(internal_query("describe-codes"), {"entity": node}):
+        iri = r["code"].value
+        code = next((f"{v.prefix}:{iri[len(v.namespace):]}" for v in VOCABULARIES.values()
+                     if iri.startswith(v.namespace)), curie(iri))
+        predicate = r["p"].value.rsplit("#", 1)[-1]
+        out.append(dict(base, field=predicate, direction="code", value=code, value_id=code, source=None))
+    return out
 
 
 def _dedupe(facts: list[dict]) -> list[dict]:

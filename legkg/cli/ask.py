@@ -70,11 +70,14 @@ def triage(settings: Settings, symptoms, situations, fmt: str) -> None:
         json.dump(result, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
-    click.echo(f"Urgency: {result['level']} (rank {result['rank']}; higher is more urgent)")
+    from legkg.cli.writers import paint, width, wrap
+
+    cols = width(out)
+    click.echo(paint(f"Urgency: {result['level']} (rank {result['rank']}; higher is more urgent)", result["rank"], out))
     click.echo("Why:")
     for r in result["reasons"]:
-        click.echo(f"  - {r['input']}: {r['level']}")
-        click.echo(f"      {r['source']}")
+        click.echo(paint(f"  - {r['input']}: {r['level']}", r["rank"], out))
+        click.echo(wrap(r["source"], "      ", cols))
     click.echo("Conditions whose symptoms match, best first:")
     rows = [dict(c, matched=", ".join(c["matched"]), missing=", ".join(c["missing"])) for c in result["conditions"]]
     emit(rows, ["id", "label", "matched", "missing"], "table")
