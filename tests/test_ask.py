@@ -12,7 +12,11 @@ from legkg.cli.main import cli
 SCIATIC_NUMB = {"sciatica", "piriformis syndrome"}
 STENOSIS_WORSE = {"standing", "walking"}
 STENOSIS_BETTER = {"sitting", "leaning forward"}
-GENERAL_CARE = {"physical therapy", "medication", "surgery"}
+# "An accurate diagnosis allows for an appropriate treatment plan, which may involve physical therapy,
+# medication, or surgery": said of any diagnosed cause, never of one condition.
+GENERAL_CARE = {"treatment plan", "physical therapy", "medication", "surgery"}
+# "broader medical conditions affecting overall body systems or neurological function" (23.1)
+BROADER = {"body system", "nervous system structure"}
 TINGLING = {"spinal stenosis", "piriformis syndrome"}
 INFLAMMATORY = {"tendinitis", "hip flexor tendinitis", "bursitis", "trochanteric bursitis"}
 HIP_FLEXORS = {"iliopsoas", "rectus femoris"}
@@ -81,14 +85,20 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("is it serious if I cannot bear weight?", {"immediate medical attention"}),
     ("should I see a doctor after a fall?", {"consult a healthcare professional"}),
     ("what does rapid weakness progression warrant", {"immediate medical attention"}),
-    ("what are the red flags?", {"sudden severe pain", "rapidly progressing weakness", "inability to bear weight",
-                                 "loss of bowel or bladder control", "groin numbness",
-                                 "onset after a traumatic injury", "symptoms persisting beyond a few days of rest",
-                                 "worsening symptoms", "symptoms limiting daily activities"}),
+    # the article calls two signs "red flags" (32.3); its warning signs beyond the general advice
+    # are those and the three that warrant immediate medical attention (32.2)
+    ("what are the red flags?", {"loss of bowel or bladder control", "groin numbness"}),
     ("what are the warning signs", {"sudden severe pain", "rapidly progressing weakness", "inability to bear weight",
-                                    "loss of bowel or bladder control", "groin numbness",
-                                    "onset after a traumatic injury", "symptoms persisting beyond a few days of rest",
-                                    "worsening symptoms", "symptoms limiting daily activities"}),
+                                    "loss of bowel or bladder control", "groin numbness"}),
+    # what should I do: the level the article advises, never below its general advice (31.1)
+    ("I fell and now can't lift my leg, what should I do?", {"consult a healthcare professional"}),
+    ("I can't lift my leg, what should I do?", {"seek medical guidance"}),
+    ("what should I do with groin numbness?", {"urgent evaluation"}),
+    ("what should I do with paralysis on one side of the body?", {"seek medical guidance"}),
+    # which conditions are sudden / common / less common; what a sign indicates; what a thing is a kind of
+    ("which conditions are sudden?", {"stroke"}),
+    ("what does groin numbness indicate?", {"serious spinal condition"}),
+    ("what is a hip flexor strain a kind of?", {"muscle strain"}),
     # where, what, how treated, mechanisms, symptoms, kinds
     ("where is the piriformis muscle?", {"buttock"}),
     ("where is the trochanteric bursa located", {"outer hip"}),
@@ -105,8 +115,8 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("what are the hip flexor muscles?", HIP_FLEXORS),
     ("which muscles are hip flexors", HIP_FLEXORS),
     ("what kinds of mechanical symptom are there?", MECHANICAL),
-    ("what part of the body does a stroke affect?", {"brain", "motor cortex"}),
-    ("what does multiple sclerosis affect", {"myelin sheath", "nerve fiber", "brain", "spinal cord"}),
+    ("what part of the body does a stroke affect?", {"brain", "motor cortex"} | BROADER),
+    ("what does multiple sclerosis affect", {"myelin sheath", "nerve fiber", "brain", "spinal cord", "leg"} | BROADER),
 ]
 
 

@@ -22,6 +22,7 @@ FAILING = {
     "missing-definition.ttl": {"missing-definition"},
     "multiple-definitions.ttl": {"multiple-definitions"},
     "missing-source.ttl": {"missing-source"},
+    "missing-modality.ttl": {"missing-modality"},
     "whitespace.ttl": {"whitespace"},
     "no-superclass.ttl": {"no-superclass"},
     "invalid-xref.ttl": {"invalid-xref"},

@@ -25,17 +25,21 @@ needs_java = pytest.mark.skipif(not HAS_JAVA, reason="no Java runtime")
 
 # Defined class -> the conditions (or signs) a DL reasoner files under it, none of them asserted.
 INFERRED_MEMBERS = {
-    "nerve compression condition": {"sciatica", "piriformis syndrome", "herniated disc", "spinal stenosis"},
-    "condition affecting a nerve": {"sciatica", "piriformis syndrome", "herniated disc", "spinal stenosis"},
+    "nerve compression condition": {"sciatica", "piriformis syndrome", "herniated disc"},
+    "condition affecting a nerve": {"sciatica", "piriformis syndrome", "herniated disc"},
     "hip joint condition": {"hip osteoarthritis", "labral tear"},
     "inflammatory condition": {"tendinitis", "hip flexor tendinitis", "bursitis", "trochanteric bursitis"},
-    "condition with mechanical symptoms": {"labral tear"},
-    "neurological condition": {"stroke", "multiple sclerosis", "spinal stenosis"},
+    # a labral tear only *can* cause mechanical symptoms (11.4): a hedge never classifies
+    "condition with mechanical symptoms": set(),
+    # spinal stenosis only *can* compress the spinal cord or nerve roots (17.1): not neurological
+    "neurological condition": {"stroke", "multiple sclerosis"},
 }
 URGENT_SIGNS = {"groin numbness", "loss of bowel or bladder control", "sudden severe pain",
                 "rapidly progressing weakness", "inability to bear weight"}
-# Found by HermiT through the chain affects o partOf -> affects across existentials; OWL 2 RL cannot.
-CHAIN_ONLY = {(LEGKG + "HerniatedDisc", LEGKG + "NerveCondition"), (LEGKG + "SpinalStenosis", LEGKG + "NerveCondition")}
+# Found by HermiT, not OWL 2 RL: through the chain affects o partOf -> affects across existentials, and
+# through an "or" inside an existential (sciatica has mechanism some compression or irritation).
+CHAIN_ONLY = {(LEGKG + "HerniatedDisc", LEGKG + "NerveCondition"),
+              (LEGKG + "Sciatica", LEGKG + "NerveCompressionCondition")}
 
 
 def _iri(name: str) -> str:
@@ -78,12 +82,12 @@ def test_combined_filter_uses_inferences() -> None:
     """Conditions affecting a nerve that produce tingling: only through the inferred links."""
     rows = run_json("conditions", "--category", "condition affecting a nerve", "--symptom", "tingling",
                     "--format", "json")
-    assert labels(rows) == {"spinal stenosis", "piriformis syndrome"}, rows
+    assert labels(rows) == {"piriformis syndrome"}, rows
     assert run_json("--asserted", "conditions", "--category", "condition affecting a nerve", "--symptom",
                     "tingling", "--format", "json") == []
 
 
-@pytest.mark.parametrize(("s", "p", "o"), [("Sciatica", "affects", "Leg"), ("LabralTear", "affects", "Hip"),
+@pytest.mark.parametrize(("s", "p", "o"), [("HipOsteoarthritis", "affects", "Hip"), ("LabralTear", "affects", "Hip"),
                                            ("HerniatedDisc", "affects", "Nerve"), ("HipLabrum", "partOf", "Hip")])
 def test_inferred_facts_in_their_own_graph(s: str, p: str, o: str) -> None:
     query = f"ASK {{ GRAPH <{LEGKG}graph/inferred> {{ legkg:{s} legkg:{p} legkg:{o} }} }}"
@@ -132,9 +136,9 @@ def test_hermit_consistent_and_classifies(hermit) -> None:
     links = set(hermit.hierarchy)
     for category, members in INFERRED_MEMBERS.items():
         direct = {hermit.labels[c] for c, d in links if hermit.labels[d] == category}
-        assert direct and direct <= members, (category, direct)
+        assert (direct or not members) and direct <= members, (category, direct)
     assert len(links) >= 10
-    assert (_iri("Sciatica"), _iri("affects"), _iri("Leg")) in hermit.facts
+    assert (_iri("LabralTear"), _iri("affects"), _iri("Hip")) in hermit.facts
 
 
 @pytest.mark.reasoner
@@ -158,7 +162,7 @@ def test_rl_agrees_with_hermit_on_what_rl_can_express(hermit) -> None:
 
 def _individuals() -> set[str]:
     return {_iri(n) for n in ("ImmediateMedicalAttention", "UrgentEvaluation", "ConsultHealthcareProfessional",
-                              "RestAndHomeCare", "Common", "LessCommon", "SuddenOnset")}
+                              "SeekMedicalGuidance", "Common", "LessCommon", "SuddenOnset")}
 
 
 @pytest.mark.reasoner
@@ -274,28 +278,41 @@ def test_explain_chain_membership() -> None:
 
 
 @pytest.mark.reasoner
-def test_explain_mechanical_symptoms() -> None:
+def test_explain_an_or_that_classifies() -> None:
+    """Sciatica 'involves irritation or compression' (15.2): one union, enough for the defined class."""
     from legkg.reasoning.explain import explain_subsumption
 
-    e = explain_subsumption(None, _iri("LabralTear"), _iri("MechanicalSymptomCondition"))
+    e = explain_subsumption(None, _iri("Sciatica"), _iri("NerveCompressionCondition"))
     sentences = set(e.sentences)
-    symptom = {s for s in sentences if s.startswith("every labral tear has symptom some ")}
-    assert len(symptom) == 1 and symptom.pop().split()[-1] in {"catching", "locking", "clicking"}, sentences
-    assert any(s.startswith("a condition with mechanical symptoms is exactly") for s in sentences)
-    _check_minimal(("sub", _iri("LabralTear"), _iri("MechanicalSymptomCondition")), e.axioms)
+    assert any(s.startswith("every sciatica has mechanism some ") and " or " in s for s in sentences), sentences
+    assert any(s.startswith("a nerve compression condition is exactly") for s in sentences), sentences
+    _check_minimal(("sub", _iri("Sciatica"), _iri("NerveCompressionCondition")), e.axioms)
+
+
+@pytest.mark.reasoner
+@pytest.mark.parametrize(("term", "category"), [("spinal stenosis", "neurological condition"),
+                                                ("spinal stenosis", "condition affecting a nerve"),
+                                                ("labral tear", "condition with mechanical symptoms"),
+                                                ("stroke", "condition affecting a nerve")])
+def test_hedged_facts_do_not_classify(term: str, category: str) -> None:
+    """'can compress the spinal cord or nerve roots', 'can cause mechanical symptoms', 'can damage the motor
+    cortex': the reasoner is never given a hedged fact, so it files nothing by one."""
+    if not HAS_JAVA:
+        pytest.skip("no Java runtime")
+    code, _, err = run("explain", term, "--as", category)
+    assert code == 1 and "does not entail" in err, err
 
 
 @pytest.mark.reasoner
 def test_explain_fact_through_chain() -> None:
     from legkg.reasoning.explain import explain_fact
 
-    e = explain_fact(None, _iri("Sciatica"), _iri("affects"), _iri("Leg"))
-    assert e.goal == "every sciatica affects some leg"
-    assert len(e.sentences) == 3, e.sentences
-    assert {"every sciatica affects some leg muscle", "every leg muscle is part of some leg"} <= set(e.sentences)
+    e = explain_fact(None, _iri("LabralTear"), _iri("affects"), _iri("Hip"))
+    assert e.goal == "every labral tear affects some hip"
+    assert "every hip joint is part of some hip" in set(e.sentences), e.sentences
     assert any(s.startswith("what affects something that is part of a thing also affects that thing")
                for s in e.sentences), e.sentences
-    _check_minimal(("fact", _iri("Sciatica"), _iri("affects"), _iri("Leg"), "some", "class"), e.axioms)
+    _check_minimal(("fact", _iri("LabralTear"), _iri("affects"), _iri("Hip"), "some", "class"), e.axioms)
 
 
 @pytest.mark.reasoner
@@ -311,9 +328,9 @@ def test_explain_command_urgent_sign() -> None:
 
 @pytest.mark.reasoner
 def test_explain_command_fact_and_unsatisfiable() -> None:
-    code, out, err = run("explain", "--fact", "sciatica affects leg", "--format", "json")
+    code, out, err = run("explain", "--fact", "labral tear affects hip", "--format", "json")
     assert code == 0, err
-    assert {r["axiom"] for r in json.loads(out)} >= {"every sciatica affects some leg muscle"}
+    assert {r["axiom"] for r in json.loads(out)} >= {"every hip joint is part of some hip"}
     code, out, err = run("--ontology", BROKEN_UNSATISFIABLE, "explain", "confused thing", "--as", "nothing")
     assert code == 0 and "confused thing is unsatisfiable, because:" in out, (out, err)
 

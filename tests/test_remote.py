@@ -170,7 +170,8 @@ PARAMS = {
     "kinds-of": ["entity", "condition"], "location-of": ["entity", "numbness"],
     "mechanisms-of": ["condition", "sciatica"], "parts-of": ["anatomy", "hip"],
     "relieving-situations": ["condition", "sciatica"], "symptoms-of": ["condition", "sciatica"],
-    "urgency-of": ["sign", "inability to bear weight"],
+    "urgency-of": ["sign", "inability to bear weight"], "facts-of": ["entity", "groin numbness"],
+    "facts-about": ["entity", "sitting"], "kind-of": ["entity", "sciatica"],
 }
 
 

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 
 from legkg.cli.main import cli
 
-NOTE = "This is information from one article, not a diagnosis."
+# the ontology's own disclaimer and the article's title, in every answer
+NOTE = ("Information from one consumer-health article, not medical advice and not a diagnosis. "
+        "Source: “Why Can’t I Lift My Leg? Common Causes Explained”.")
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -26,17 +28,21 @@ def _triage(*args: str) -> dict:
 
 
 @pytest.mark.parametrize(("args", "level", "rank"), [
-    (["-s", "sudden severe pain"], "immediate medical attention", 4),
-    (["-s", "rapid weakness progression"], "immediate medical attention", 4),
-    (["-s", "cannot bear weight"], "immediate medical attention", 4),
+    (["-s", "sudden severe pain"], "immediate medical attention", 3),
+    (["-s", "rapid weakness progression"], "immediate medical attention", 3),
+    (["-s", "cannot bear weight"], "immediate medical attention", 3),
     (["-s", "groin numbness"], "urgent evaluation", 3),
     (["-s", "loss of bladder control"], "urgent evaluation", 3),
     (["-t", "after a fall"], "consult a healthcare professional", 2),
     (["-t", "persistent symptoms"], "consult a healthcare professional", 2),
     (["-t", "worsening symptoms"], "consult a healthcare professional", 2),
     (["-t", "limiting daily life"], "consult a healthcare professional", 2),
-    (["-s", "numbness"], "rest and home care", 1),
-    (["-s", "stiffness", "-t", "walking"], "rest and home care", 1),
+    # the article never advises rest: its general advice is "Seek medical guidance if you experience
+    # difficulty lifting your leg", the floor of every answer
+    (["-s", "numbness"], "seek medical guidance", 1),
+    (["-s", "stiffness", "-t", "walking"], "seek medical guidance", 1),
+    (["-s", "difficulty lifting the leg"], "seek medical guidance", 1),
+    (["-s", "paralysis on one side of the body"], "seek medical guidance", 1),
 ])
 def test_level_follows_the_article(args: list[str], level: str, rank: int) -> None:
     result = _triage(*args)
@@ -56,7 +62,8 @@ def test_reasons_cite_the_article() -> None:
     result = _triage("-s", "groin numbness", "-s", "numbness")
     reasons = {r["input"]: r for r in result["reasons"]}
     assert reasons["groin numbness"]["source"].startswith("Accompanying symptoms like loss of bowel"), result
-    assert "Persistent symptoms not improving with rest" in reasons["numbness"]["source"], result
+    general = "Seek medical guidance if you experience difficulty lifting your leg"
+    assert general in reasons["numbness"]["source"], result
     assert [r["rank"] for r in result["reasons"]] == sorted((r["rank"] for r in result["reasons"]), reverse=True)
 
 

@@ -305,7 +305,7 @@ def test_cli_formats_agree(fmt: str) -> None:
         found = {(r["id"], r["label"]) for r in json.loads(out)}
     elif fmt in ("csv", "tsv"):
         reader = csv.DictReader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t")
-        assert reader.fieldnames == ["id", "label", "article_category"], out
+        assert reader.fieldnames == ["id", "label", "article_category", "modality", "source"], out
         found = {(r["id"], r["label"]) for r in reader}
     else:
         lines = out.splitlines()

@@ -49,7 +49,9 @@ def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequ
     result: dict[str, dict] | None = None
     for name, param, value in filters:
         rows = run_canned(backend, name, [(param, value)], index)[1]
-        found = {r["id"]: r for r in rows}
+        found: dict[str, dict] = {}
+        for r in rows:  # one row per condition: the first fact that matched, with its modality and sentence
+            found.setdefault(r["id"], r)
         result = found if result is None else {k: v for k, v in result.items() if k in found}
     return sorted((result or {}).values(), key=lambda r: (str(r["label"]).casefold(), r["id"]))
 
@@ -68,12 +70,12 @@ def describe(backend: Backend, term: str) -> list[dict]:
     node = ox.NamedNode(entity.iri)
     relations = relation_labels(backend)
     base = {"id": entity.id, "label": entity.label}
-    rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None)]
+    rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None, modality=None)]
     for r in backend.select(internal_query("describe-annotations"), {"entity": node}):
         field = ANNOTATION_FIELDS.get(r["p"].value)
         if field and field != "label":
             rows.append(dict(base, field=field, direction="", value=to_value(r["value"]),
-                             value_id=None, source=None))
+                             value_id=None, source=None, modality=None))
     facts = []
     for r in backend.select(internal_query("describe-out"), {"entity": node}):
         facts.append(_fact(base, index, relations, r["p"].value, r["o"].value, "out", r))
@@ -121,7 +123,8 @@ def _fact(base: dict, index: TermIndex, relations: dict, p: str, other: str, dir
     source = r["source"].value if "source" in r else None
     if source is None and "background" in r:
         source = f"background: {r['background'].value}"
+    modality = r["modality"].value if "modality" in r else None
     return dict(base, field=field, direction=direction, value=target.label, value_id=target.id,
-                source=source)
+                source=source, modality=modality)
 
 

@@ -31,13 +31,25 @@ FILLER = {"i", "my", "your", "the", "a", "an"}
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 
+def tokens(text: str) -> list[str]:
+    """The words of a text as the linker counts them (a mention's start and end index this list).
+
+    Example:
+        >>> tokens("I can't lift my leg!")
+        ['i', 'cant', 'lift', 'my', 'leg']
+    """
+    return _WORD.findall(normalise(text).replace("'", ""))
+
+
 class Mention:
     """An entity found in the text, with the words that named it."""
 
-    __slots__ = ("entity", "text", "start", "end", "fuzzy")
+    __slots__ = ("entity", "text", "start", "end", "fuzzy", "alternatives")
 
-    def __init__(self, entity: Entity, text: str, start: int, end: int, fuzzy: bool) -> None:
+    def __init__(self, entity: Entity, text: str, start: int, end: int, fuzzy: bool,
+                 alternatives: list[Entity] | None = None) -> None:
         self.entity, self.text, self.start, self.end, self.fuzzy = entity, text, start, end, fuzzy
+        self.alternatives = alternatives or []  # other entities the words name just as well
 
     def __repr__(self) -> str:
         return f"Mention({self.entity.label!r} from {self.text!r})"
@@ -53,7 +65,7 @@ def _keys(name: str) -> set[str]:
 class Linker:
     """Entity linking against labels and synonyms."""
 
-    def __init__(self, index: TermIndex, max_words: int = 7) -> None:
+    def __init__(self, index: TermIndex, max_words: int = 9) -> None:
         self.index = index
         self.max_words = max_words
         self.names: dict[str, list[Entity]] = {}
@@ -75,7 +87,7 @@ class Linker:
 
     def link(self, text: str) -> list[Mention]:
         """Entities mentioned in ``text``, in order, longest match first, no overlaps."""
-        words = _WORD.findall(normalise(text).replace("'", ""))
+        words = tokens(text)
         taken = [False] * len(words)
         found: list[Mention] = []
         for n in range(min(self.max_words, len(words)), 0, -1):
@@ -86,13 +98,14 @@ class Linker:
                     gram = words[i:i + n]
                     if gram[0] in STOPWORDS or gram[-1] in FUNCTION_WORDS:
                         continue
-                    entity = self._lookup(gram, fuzzy)
-                    if entity is not None:
-                        found.append(Mention(entity, " ".join(gram), i, i + n, fuzzy))
+                    entities = self._lookup(gram, fuzzy)
+                    if entities:
+                        found.append(Mention(entities[0], " ".join(gram), i, i + n, fuzzy, entities[1:]))
                         taken[i:i + n] = [True] * n
         return sorted(found, key=lambda m: m.start)
 
-    def _lookup(self, gram: list[str], fuzzy: bool) -> Entity | None:
+    def _lookup(self, gram: list[str], fuzzy: bool) -> list[Entity]:
+        """The entities the words name: one, or several equally good (an ambiguity), or none."""
         candidates: list[Entity] = []
         phrase = " ".join(gram)
         for form in [phrase, *singulars(phrase)]:
@@ -102,16 +115,13 @@ class Linker:
                     break
             if candidates:
                 break
-        if fuzzy:
-            joined = " ".join(gram)
-            if len(joined) >= 5:
-                import difflib
+        if fuzzy and len(phrase) >= 5:
+            import difflib
 
-                close = difflib.get_close_matches(joined, self._keys_list, n=1, cutoff=0.85)
-                candidates = self.names[close[0]] if close else []
-        if len(candidates) == 1:
-            return candidates[0]
-        if candidates:  # prefer an entity whose label (not a synonym) was named
-            labelled = [e for e in candidates if normalise(e.label).replace("'", "") == " ".join(gram)]
-            return labelled[0] if len(labelled) == 1 else candidates[0]
-        return None
+            close = difflib.get_close_matches(phrase, self._keys_list, n=1, cutoff=0.85)
+            candidates = self.names[close[0]] if close else []
+        if len(candidates) <= 1:
+            return list(candidates)
+        # prefer the one entity whose label (not a synonym) was named
+        labelled = [e for e in candidates if normalise(e.label).replace("'", "") == phrase]
+        return labelled if len(labelled) == 1 else list(candidates)

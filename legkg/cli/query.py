@@ -50,6 +50,8 @@ def conditions(settings: Settings, anatomy, symptom, mechanism, category, xref, 
     from legkg.answers.lookup import find_conditions
 
     columns = ["id", "label", "article_category"]
+    if anatomy or symptom or mechanism:  # rows found through a fact say how strongly, and where, it is stated
+        columns += ["modality", "source"]
     if xref:
         from legkg.vocab.mappings import vocabulary
 
@@ -81,7 +83,7 @@ def describe(settings: Settings, term: str, fmt: str) -> None:
     if fmt == "table":
         write_describe_table(rows, sys.stdout)
     else:
-        emit(rows, ["id", "label", "field", "direction", "value", "value_id", "source"], fmt)
+        emit(rows, ["id", "label", "field", "direction", "value", "value_id", "modality", "source"], fmt)
 
 
 @click.command()

@@ -123,13 +123,16 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
         out.write(f"  stated in: {' '.join(f'[{n}]' for n in stated)}\n")
     if facts:
         out.write("relations:\n")
-        field_width = max(len(f["field"]) for f in facts)
+        def said(f: dict) -> str:  # "can: has symptom"; universal facts need no word
+            return f"{f['modality']}: {f['field']}" if f.get("modality") not in (None, "always") else f["field"]
+
+        field_width = max(len(said(f)) for f in facts)
         for f in facts:
             note = ""
             if f["source"]:
                 n = sources.setdefault(_cell(f["source"]), len(sources) + 1)
                 note = f" [{n}]"
-            line = f"  {f['field'].ljust(field_width)}  {f['value']} ({f['value_id']}){note}"
+            line = f"  {said(f).ljust(field_width)}  {f['value']} ({f['value_id']}){note}"
             out.write(textwrap.fill(line, cols, subsequent_indent=" " * (field_width + 6), break_long_words=False,
                                     break_on_hyphens=False) + "\n")
     if codes:

@@ -23,7 +23,8 @@ from legkg.store.queries import internal_query
 from legkg.store.terms import Entity, TermIndex
 
 COLOURS = {"anatomy": "#cfe8ff", "condition": "#ffd6d6", "mechanism": "#fff1c2", "symptom": "#dff5d8",
-           "situation": "#eadcff", "care": "#d8f3f0", "urgency": "#ffc9a3", "frequency": "#eeeeee", "onset": "#eeeeee"}
+           "situation": "#eadcff", "care": "#d8f3f0", "urgency": "#ffc9a3", "frequency": "#eeeeee", "onset": "#eeeeee",
+           "severity": "#eeeeee"}
 FORMATS = ("svg", "png", "dot", "mermaid")
 
 

@@ -19,7 +19,7 @@ from legkg.store.local import Backend
 from legkg.store.queries import internal_query
 
 KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
-         "frequency", "onset")
+         "frequency", "onset", "severity")
 _CURIE = re.compile(r"^[A-Za-z][\w.-]*:[^\s:<>\"{}|\\^`]+$")
 _HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'", "_": " "})
 
