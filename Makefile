@@ -33,8 +33,9 @@ test: $(BIN)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-## Measure cold query time against python start-up and a plain rdflib script.
+## Measure every command against python start-up and its floor, and the design question against rdflib.
 bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_query.py
 
 ## Check the ontology (QC queries, SHACL shapes, mappings in sync), then build ontology/release for Protégé.

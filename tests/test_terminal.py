@@ -88,3 +88,14 @@ def test_completion_offers_terms(monkeypatch: pytest.MonkeyPatch) -> None:
     env = {"_LEGKG_COMPLETE": "bash_complete", "COMP_WORDS": "legkg describe piriformis", "COMP_CWORD": "2"}
     result = CliRunner().invoke(cli, [], env=env, prog_name="legkg")
     assert "'piriformis syndrome'" in result.output and "'piriformis muscle'" in result.output, result.output
+
+
+def test_terms_read_only_the_term_index() -> None:
+    """Once the cache is warm, listing terms (as completion does) never parses the store."""
+    from legkg.answers.lookup import list_terms
+    from legkg.store.local import open_backend
+
+    list_terms(open_backend(), "numb")  # warms the cache
+    backend = open_backend()
+    assert "numbness" in {r["label"] for r in list_terms(backend, "numb")}
+    assert backend._store is None, "the store was parsed to list terms"
