@@ -20,6 +20,7 @@ NOT_METHODS = {
     "push": "loads a server; use legkg.store.remote.push",
     "link": "loads a vocabulary once into the cache; open(linked=[...]) reads it",
     "release": "writes release files; use legkg.publish.release.build_release",
+    "endpoint": "checks a server's copy of the graph; a server administration command",
 }
 # Commands whose method has another name.
 RENAMED = {"query": "query"}
