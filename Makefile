@@ -5,16 +5,27 @@ BIN = $(VENV)/bin
 
 .PHONY: run test bench lint clean release owlapi-check shacl-check bench-link bench-answers
 
-$(BIN)/.installed: pyproject.toml
+# What running needs (a minute on a fresh machine); the test tools and optional extras come with `make test`.
+PIP = $(BIN)/python -m pip --disable-pip-version-check
+
+$(BIN)/.runtime: pyproject.toml
+	@echo "[1/3] creating $(VENV) with $$($(PYTHON) --version)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	@echo "[2/3] installing legkg and what running it needs (pip's progress follows)"
+	$(PIP) install --progress-bar on -e .
+	touch $@
+
+$(BIN)/.installed: $(BIN)/.runtime
+	@echo "installing the test tools and the optional extras (reason, validate, link)"
+	$(PIP) install --progress-bar on -e '.[test]'
 	touch $@
 
 ## Set up, then answer the design question: conditions affecting the sciatic nerve that cause numbness.
-run: $(BIN)/.installed
-	$(BIN)/legkg build
-	$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
+run: $(BIN)/.runtime
+	@echo "[3/3] which conditions affecting the sciatic nerve cause numbness?"
+	@$(BIN)/legkg build
+	@$(BIN)/legkg conditions --anatomy "sciatic nerve" --symptom numbness
+	@echo "Next: run legkg as $(BIN)/legkg (or 'source $(BIN)/activate' first, then just legkg)."
 
 # axe-core, which the browser tests load into pages to check accessibility (from npm, pinned by the lock file).
 tests/browser/node_modules/.installed: tests/browser/package-lock.json
@@ -26,8 +37,9 @@ test: $(BIN)/.installed tests/browser/node_modules/.installed
 	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-## Measure cold query time against python start-up and a plain rdflib script.
+## Measure every command against python start-up and its floor, and the design question against rdflib.
 bench: $(BIN)/.installed
+	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_query.py
 
 ## Check the ontology (QC queries, SHACL shapes, mappings in sync), then build ontology/release for Protégé.

@@ -1,4 +1,4 @@
-"""Every command documents itself (--help with an Example) and appears in README.md."""
+"""Every command documents itself (--help with an Example) and appears in the CLI reference, docs/cli.md."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 
 import click
 import pytest
-from conftest import README, run
+from conftest import REPO, run
 
 from legkg.cli.main import cli
 
@@ -53,18 +53,21 @@ def test_version() -> None:
     assert code == 0 and out.strip() == f"legkg {__version__}", out
 
 
-@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p))
-def test_command_in_readme(path: tuple[str, ...]) -> None:
-    text = README.read_text(encoding="utf-8")
-    assert f"legkg {' '.join(path)}" in text, f"README.md never shows 'legkg {' '.join(path)}'"
+CLI_DOC = REPO / "docs" / "cli.md"
 
 
 @pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p))
-def test_readme_reference_usage_matches_help(path: tuple[str, ...]) -> None:
-    """The README's CLI reference shows each command's real usage line."""
+def test_command_in_reference(path: tuple[str, ...]) -> None:
+    text = CLI_DOC.read_text(encoding="utf-8")
+    assert f"### `legkg {' '.join(path)}`" in text, f"docs/cli.md has no section for 'legkg {' '.join(path)}'"
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: " ".join(p))
+def test_reference_usage_matches_help(path: tuple[str, ...]) -> None:
+    """The CLI reference shows each command's real usage line."""
     code, out, err = run(*path, "--help")
     assert code == 0, err
     usage = out.splitlines()[0]
-    text = README.read_text(encoding="utf-8")
-    assert usage in text.splitlines(), f"README.md lacks the line {usage!r}"
+    text = CLI_DOC.read_text(encoding="utf-8")
+    assert usage in text.splitlines(), f"docs/cli.md lacks the line {usage!r}"
 

@@ -438,9 +438,10 @@ def test_describe_carries_article_sentence_behind_relation() -> None:
 def test_describe_table_shows_article_sentence() -> None:
     code, out, err = run("describe", "spinal stenosis")
     assert code == 0, err
-    assert ("Symptoms often worsen with standing or walking and improve with sitting or leaning "
-            "forward.") in out, out
+    sentence = "Symptoms often worsen with standing or walking and improve with sitting or leaning forward."
+    assert " ".join(out.split()).count(sentence) == 1, out  # wrapped at 80 columns, shown once
     assert out.startswith("spinal stenosis (legkg:SpinalStenosis)"), out
+    assert max(len(line) for line in out.splitlines()) <= 80, out
 
 
 def test_terms_by_kind_symptom_excludes_conditions() -> None:

@@ -42,7 +42,12 @@ def _code_curie(iri: str) -> str:
 
 def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequence[str] = (),
                     mechanism: Sequence[str] = (), category: Sequence[str] = ()) -> list[dict]:
-    """Conditions meeting every filter; each filter follows part-of and subclass links."""
+    """Conditions meeting every filter; each filter follows part-of and subclass links.
+
+    Each filter is a list of terms; a single string counts as one term.
+    """
+    anatomy, symptom, mechanism, category = (
+        [f] if isinstance(f, str) else list(f) for f in (anatomy, symptom, mechanism, category))
     filters = [("conditions-by-anatomy", "anatomy", v) for v in anatomy]
     filters += [("conditions-by-symptom", "symptom", v) for v in symptom]
     filters += [("conditions-by-mechanism", "mechanism", v) for v in mechanism]
@@ -98,7 +103,8 @@ def describe(backend: Backend, term: str) -> list[dict]:
     order = {"resolved from": -1, "definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
              "background": 4, "urgency rank": 5, **{f: 6 + i for i, f in enumerate(MATCH_FIELDS.values())}}
     rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
-    facts.sort(key=lambda f: (f["direction"] != "out", f["field"], str(f["value"]).casefold()))
+    way = {"out": 0, "in": 1, "code": 2}
+    facts.sort(key=lambda f: (way[f["direction"]], f["field"], str(f["value"]).casefold()))
     return rows + _dedupe(facts)
 
 

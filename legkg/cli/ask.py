@@ -70,19 +70,23 @@ def triage(settings: Settings, symptoms, situations, fmt: str) -> None:
         json.dump(result, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return
+    from legkg.cli.writers import paint, width, wrap
+
+    cols = width(out)
     flag = " (a red flag)" if result["red_flag"] else ""
-    click.echo(f"Urgency: {result['level']}{flag} (rank {result['rank']}; higher is more urgent)")
+    click.echo(paint(f"Urgency: {result['level']}{flag} (rank {result['rank']}; higher is more urgent)",
+                     result["rank"], out))
     click.echo("Why:")
     for r in result["reasons"]:
         how = f" ({r['modality']})" if r.get("modality") else ""
-        click.echo(f"  - {r['input']}: {r['level']}{how}")
+        click.echo(paint(f"  - {r['input']}: {r['level']}{how}", r["rank"], out))
         if r.get("source"):
-            click.echo(f"      article: {r['source']}")
+            click.echo(wrap(f"article: {r['source']}", "      ", cols))
     if result["cautions"]:
         click.echo("What the article says of how serious or sudden:")
         for c in result["cautions"]:
             click.echo(f"  - {c['about']} {c['relation']} {c['value']} ({c['modality']})")
-            click.echo(f"      article: {c['source']}")
+            click.echo(wrap(f"article: {c['source']}", "      ", cols))
     click.echo("Conditions the article links to these, best first:")
     rows = [dict(c, matched=", ".join(c["matched"]), missing=", ".join(c["missing"])) for c in result["conditions"]]
     emit(rows, ["id", "label", "matched", "missing"], "table")

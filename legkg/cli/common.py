@@ -54,6 +54,12 @@ class Settings:
                 click.echo(f"warning: {w.message}", err=True)
         return self._backend
 
+    def graph(self):
+        """The :class:`legkg.api.KnowledgeGraph` over this backend, for commands that use the Python API."""
+        from legkg.api import KnowledgeGraph
+
+        return KnowledgeGraph(self.backend(), self.ontology)
+
     def _open_backend(self) -> None:
         if self._backend is None and self.endpoint:
             if self.ontology:
@@ -141,21 +147,43 @@ def emit(rows, columns, fmt: str) -> None:
     WRITERS[fmt](rows, columns, out)
 
 
+def quote_for_shell(label: str, incomplete: str, shell: str) -> str:
+    """What completion inserts: bash inserts a match as typed, so a multi-word label is quoted there
+    (zsh and fish quote matches themselves); a word the user started with a quote is left alone.
+
+    Example:
+        >>> quote_for_shell("sciatic nerve", "sciat", "bash")
+        "'sciatic nerve'"
+    """
+    import shlex
+
+    if shell != "bash" or incomplete[:1] in ("'", '"'):
+        return label
+    return shlex.quote(label)
+
+
 def term_completer(*kinds: str):
-    """Shell completion of term labels and synonyms of the given kinds (all kinds if none)."""
+    """Shell completion of term labels and synonyms of the given kinds (all kinds if none).
+
+    Reads only the term index cached beside the store, never the whole store.
+    """
 
     def complete(ctx: click.Context, param: click.Parameter, incomplete: str):
+        import os
+
         from click.shell_completion import CompletionItem
 
         from legkg.answers.lookup import list_terms
         from legkg.store.local import open_backend
 
+        shell = os.environ.get("_LEGKG_COMPLETE", "").partition("_")[0]
         try:
             backend = open_backend(ctx.find_root().params.get("ontology"))
-            rows = [r for kind in (kinds or (None,)) for r in list_terms(backend, incomplete or None, kind)]
+            text = incomplete.lstrip("'\"") or None
+            rows = [r for kind in (kinds or (None,)) for r in list_terms(backend, text, kind)]
         except Exception:  # completion must never break the shell
             return []
-        return [CompletionItem(r["label"], help=r["kind"]) for r in rows]
+        return [CompletionItem(quote_for_shell(r["label"], incomplete, shell), help=r["kind"]) for r in rows]
 
     return complete
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
@@ -76,40 +78,113 @@ WRITERS: dict[str, Writer] = {
 }
 
 
+URGENCY_STYLES = {4: "bold red", 3: "red", 2: "yellow", 1: "green"}  # by urgency rank, higher is more urgent
+_ID = re.compile(r"^[A-Za-z][\w.-]*:\S+$")
+
+
+def colour(out: TextIO) -> bool:
+    """Whether to colour: only on a terminal, and never when NO_COLOR is set."""
+    return bool(getattr(out, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def urgency_style(rank: object) -> str | None:
+    """The colour of an urgency rank (``4`` -> ``'bold red'``), None for anything else."""
+    return URGENCY_STYLES.get(rank) if isinstance(rank, int) else None
+
+
+def paint(text: str, rank: object, out: TextIO) -> str:
+    """Text coloured by an urgency rank on a terminal, plain otherwise (NO_COLOR, pipes, files)."""
+    style = urgency_style(rank)
+    if not style or not colour(out):
+        return text
+    codes = {"bold": "1", "red": "31", "yellow": "33", "green": "32"}
+    return f"\x1b[{';'.join(codes[s] for s in style.split())}m{text}\x1b[0m"
+
+
+def width(out: TextIO) -> int:
+    """The terminal's width, or 80 when writing to a file or a pipe."""
+    if getattr(out, "isatty", lambda: False)():
+        import shutil
+
+        return max(40, shutil.get_terminal_size((80, 24)).columns)
+    return 80
+
+
+def wrap(text: str, indent: str, cols: int, hang: int = 0) -> str:
+    """Wrap text at word boundaries, every line indented (``hang`` more after the first); ids never split."""
+    return textwrap.fill(_cell(text), cols, initial_indent=indent, subsequent_indent=indent + " " * hang,
+                         break_long_words=False, break_on_hyphens=False)
+
+
 def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
-    """Readable text for ``describe``: a heading, the entity's annotations, then its relations."""
+    """Readable text for ``describe``: a heading, annotations, relations, codes, then each source once."""
     if not rows:
         return
+    cols = width(out)
     head = rows[0]
     out.write(f"{_cell(head['label'])} ({_cell(head['id'])})\n")
-    facts = []
+    facts, codes, sources, stated = [], [], {}, []
     for r in rows:
-        if r["direction"]:
+        if r["direction"] == "code":
+            codes.append(r)
+        elif r["direction"]:
             facts.append(r)
+        elif r["field"] == "article sentence":  # listed once, under sources
+            stated.append(sources.setdefault(_cell(r["value"]), len(sources) + 1))
         else:
-            out.write(f"  {r['field']}: {_cell(r['value'])}\n")
+            out.write(wrap(f"{r['field']}: {_cell(r['value'])}", "  ", cols, hang=2) + "\n")
+    if stated:
+        out.write(f"  stated in: {' '.join(f'[{n}]' for n in stated)}\n")
     if facts:
         out.write("relations:\n")
         def said(f: dict) -> str:  # "can: has symptom"; universal facts need no word
             return f"{f['modality']}: {f['field']}" if f.get("modality") not in (None, "always") else f["field"]
 
-        width = max(len(said(f)) for f in facts)
+        field_width = max(len(said(f)) for f in facts)
         for f in facts:
-            out.write(f"  {said(f).ljust(width)}  {_cell(f['value'])} ({_cell(f['value_id'])})\n")
+            note = ""
             if f["source"]:
-                prefix = "" if str(f["source"]).startswith("background:") else "article: "
-                out.write(f"  {' ' * width}    {prefix}{_cell(f['source'])}\n")
+                n = sources.setdefault(_cell(f["source"]), len(sources) + 1)
+                note = f" [{n}]"
+            line = f"  {said(f).ljust(field_width)}  {_cell(f['value'])} ({_cell(f['value_id'])}){note}"
+            out.write(textwrap.fill(line, cols, subsequent_indent=" " * (field_width + 6), break_long_words=False,
+                                    break_on_hyphens=False) + "\n")
+    if codes:
+        out.write("codes in other vocabularies:\n")
+        by_predicate: dict[str, list[str]] = {}
+        for c in codes:
+            by_predicate.setdefault(c["field"], []).append(_cell(c["value"]))
+        field_width = max(len(k) for k in by_predicate)
+        for predicate, values in by_predicate.items():
+            out.write(textwrap.fill(f"  {predicate.ljust(field_width)}  {' '.join(values)}", cols,
+                                    subsequent_indent=" " * (field_width + 4), break_long_words=False,
+                                    break_on_hyphens=False) + "\n")
+    if sources:
+        out.write("sources:\n")
+        for text, n in sources.items():
+            prefix = "" if text.startswith("background:") else "article: "
+            marker = f"  [{n}] "
+            wrapped = textwrap.fill(prefix + text, cols, initial_indent=marker,
+                                    subsequent_indent=" " * len(marker), break_long_words=False,
+                                    break_on_hyphens=False)
+            out.write(wrapped + "\n")
 
 
 def write_rich_table(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
-    """A table drawn with rich for a terminal; colour follows NO_COLOR and the terminal."""
+    """A table drawn with rich for a terminal: cells wrap at word boundaries, ids never split,
+    rows with an urgency rank coloured; colour follows NO_COLOR and the terminal."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     table = Table(show_lines=False, header_style="bold", caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     for c in columns:
-        table.add_column(c, overflow="fold")
+        values = [_cell(r.get(c)) for r in rows]
+        if values and all(not v or _ID.match(v) for v in values):
+            table.add_column(c, no_wrap=True, min_width=max(len(c), *(len(v) for v in values)))
+        else:
+            table.add_column(c, overflow="fold")
     for r in rows:
-        table.add_row(*(Text(_cell(r.get(c))) for c in columns))  # Text: no rich markup in data
-    Console(file=out).print(table)
+        style = urgency_style(r.get("rank")) if any(k in r for k in ("urgency", "urgency_label", "level")) else None
+        table.add_row(*(Text(_cell(r.get(c))) for c in columns), style=style)  # Text: no rich markup in data
+    Console(file=out, color_system="auto" if colour(out) else None, width=width(out)).print(table)

@@ -60,8 +60,11 @@ def run_qc(backend: LocalBackend) -> list[Violation]:
 
 def run_shacl(store: ox.Store, shapes: Path | None = None) -> list[Violation]:
     """Validate the store's default graph (ontology plus relation graph) against the SHACL shapes."""
-    import pyshacl
     import rdflib
+
+    from legkg.core.errors import require
+
+    pyshacl = require("pyshacl", "SHACL validation")
 
     data = rdflib.Graph().parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
                                 format="nt")

@@ -72,8 +72,9 @@ def find_java(minimum: int = 8) -> str | None:
 
 
 def _classpath(name: str) -> str:
-    from owlready2 import reasoning
+    from legkg.core.errors import require
 
+    reasoning = require("owlready2.reasoning", f"the {name} reasoner")
     return reasoning._HERMIT_CLASSPATH if name == "hermit" else reasoning._PELLET_CLASSPATH
 
 
@@ -106,8 +107,9 @@ def _run_java(command: list[str], timeout: float, what: str) -> tuple[int, str, 
 
 def _write_input(store: ox.Store, extra: list[str], folder: Path) -> Path:
     """Write the ontology (plus extra N-Triples) for the JVM, loaded and saved through owlready2."""
-    import owlready2
+    from legkg.core.errors import require
 
+    owlready2 = require("owlready2", "reasoning with HermiT or Pellet")
     raw = folder / "input-raw.nt"
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     imports = f"<{OWL}imports>".encode()

