@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 import os
 import traceback
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sparql_servers
 from click.testing import CliRunner
 
 from legkg.cli.main import cli
@@ -102,6 +104,71 @@ def run_json(*args: str | os.PathLike[str]) -> list[dict[str, Any]]:
 def labels(rows: list[dict[str, Any]], key: str = "label") -> set[str]:
     """The set of one column's values."""
     return {str(r[key]) for r in rows}
+
+
+# -- SPARQL servers, each started once per session and loaded with the published graph -------------
+
+PUBLISHED_GRAPH = LEGKG + "graph"  # where servers whose default graph is a union (Virtuoso) hold it
+
+
+@pytest.fixture(scope="session")
+def published_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The published graph as ``legkg export --format nt`` writes it."""
+    path = tmp_path_factory.mktemp("published") / "legkg.nt"
+    code, _, err = run("export", "--format", "nt", "--output", path)
+    assert code == 0, err
+    return path
+
+
+@pytest.fixture(scope="session")
+def fuseki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An empty Fuseki dataset shared by the session; yields its dataset URL."""
+    with sparql_servers.running_fuseki(tmp_path_factory.mktemp("fuseki")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pushed(fuseki: str) -> str:
+    """The Fuseki dataset URL, its default graph holding the published graph (sent by ``legkg push``)."""
+    code, out, err = run("push", fuseki)
+    assert code == 0, err
+    return fuseki
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Oxigraph server, loaded by ``legkg push`` at its root URL; yields that URL."""
+    with sparql_servers.running_oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        code, out, err = run("--server", "oxigraph", "push", server.url)
+        assert code == 0, err
+        yield server.url + "/query"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory, published_nt: Path) -> Iterator[str]:
+    """Virtuoso 7, its named graph loaded by ``legkg push`` with digest auth; yields the query URL reading it."""
+    with sparql_servers.running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server, \
+            pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEGKG_ENDPOINT_PASSWORD", sparql_servers.VIRTUOSO_PASSWORD)
+        code, out, err = run("--server", "virtuoso", "--user", "dba", "--auth", "digest", "push", server.url,
+                             "--graph", PUBLISHED_GRAPH)
+        assert code == 0, err
+        mp.delenv("LEGKG_ENDPOINT_PASSWORD")
+        yield f"{server.url}/sparql?default-graph-uri={urllib.parse.quote(PUBLISHED_GRAPH, safe='')}"
+
+
+@pytest.fixture(scope="session")
+def rdflib_endpoint(tmp_path_factory: pytest.TempPathFactory, published_nt: Path) -> Iterator[str]:
+    """rdflib-endpoint serving the exported published graph; yields its root URL."""
+    with sparql_servers.running_rdflib_endpoint(tmp_path_factory.mktemp("rdflib-endpoint"), published_nt) as s:
+        yield s.url
+
+
+@pytest.fixture(scope="session")
+def comunica(tmp_path_factory: pytest.TempPathFactory, published_nt: Path) -> Iterator[str]:
+    """Comunica's SPARQL endpoint over the exported published graph; yields its query URL."""
+    with sparql_servers.running_comunica(tmp_path_factory.mktemp("comunica"), published_nt) as server:
+        yield server.url
 
 
 @pytest.fixture

@@ -353,24 +353,40 @@ def _shape(g: Iterable[tuple[Any, Any, Any]]) -> Counter[tuple[str, ...]]:
     return Counter(tuple("_" if isinstance(n, BNode) else n.n3() for n in t) for t in g)
 
 
+@pytest.fixture(scope="module")
+def published_shape() -> Counter[tuple[str, ...]]:
+    import rdflib
+
+    from legkg.store.local import published_graph
+
+    return _shape(rdflib.Graph().parse(data=published_graph(), format="nt"))
+
+
+@pytest.mark.parametrize("source", [True, False], ids=["source", "published"])
 @pytest.mark.parametrize(
     ("fmt", "marker"),
     [("ttl", b"@prefix"), ("owl", b"<rdf:RDF"), ("nt", b"<https://w3id.org/legkg/Sciatica>"),
      ("jsonld", b'"@id"')],
 )
-def test_export_formats_parse(tmp_path: Path, fmt: str, marker: bytes,
-                              source_shape: Counter[tuple[str, ...]]) -> None:
+def test_export_formats_parse(tmp_path: Path, fmt: str, marker: bytes, source: bool,
+                              source_shape: Counter[tuple[str, ...]],
+                              published_shape: Counter[tuple[str, ...]]) -> None:
+    """`export --source` writes the ontology as edited; `export` the published graph, in every syntax."""
     import rdflib
 
     out = tmp_path / f"x.{fmt}"
-    code, _, err = run("export", "-f", fmt, "-o", out)
+    code, _, err = run("export", "-f", fmt, "-o", out, *(["--source"] if source else []))
     assert code == 0, err
     data = out.read_bytes()
     assert marker in data, data[:300]
     g = rdflib.Graph().parse(data=data, format={"ttl": "turtle", "owl": "xml", "nt": "nt",
                                                 "jsonld": "json-ld"}[fmt])
-    assert sum(source_shape.values()) == len(g), (len(g), sum(source_shape.values()))
-    assert _shape(g) == source_shape, f"{fmt} export is not the same graph"
+    expected = source_shape if source else published_shape
+    assert sum(expected.values()) == len(g), (len(g), sum(expected.values()))
+    assert _shape(g) == expected, f"{fmt} export is not the same graph"
+    closure = ("<https://w3id.org/legkg/HerniatedDisc>", "<https://w3id.org/legkg/isA>",
+               "<https://w3id.org/legkg/Condition>")
+    assert (closure in _shape(g)) != source
 
 
 def test_export_to_stdout_and_stderr_is_quiet(tmp_path: Path) -> None:

@@ -9,114 +9,29 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
-import ctypes
 import email.utils
 import io
 import json
-import os
-import shutil
-import signal
 import socket
-import subprocess
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import REPO, run
+from conftest import run
+from sparql_servers import free_port, running_fuseki
 
 from legkg.core.errors import QueryFailed
 from legkg.store.local import load_store
-from legkg.store.remote import RemoteBackend, push, query_kind, service_urls, with_prologue
+from legkg.store.pushing import push
+from legkg.store.remote import RemoteBackend, query_kind, service_urls, with_prologue
 
 pytestmark = pytest.mark.server
 
-FUSEKI_VERSION = "5.6.0"
 OK_JSON = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
 ASK_X = "SELECT ?x WHERE { ?x ?p ?o }"
-
-
-def free_port() -> int:
-    """A port nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fuseki_jar() -> Path:
-    """The Fuseki server jar, fetched with .ci/fetch-fuseki.sh if it is not cached yet."""
-    tools = Path(os.environ.get("LEGKG_TOOLS_DIR") or Path.home() / ".cache" / "legkg-tools")
-    jar = tools / f"jena-fuseki-server-{FUSEKI_VERSION}.jar"
-    if not jar.is_file():
-        if not shutil.which("mvn"):
-            pytest.skip("Fuseki is not cached and Maven (mvn) is not installed to fetch it")
-        out = subprocess.run([str(REPO / ".ci" / "fetch-fuseki.sh")], capture_output=True, text=True,
-                             timeout=900, env={**os.environ, "FUSEKI_VERSION": FUSEKI_VERSION})
-        assert out.returncode == 0, f"fetch-fuseki.sh failed: {out.stderr[-2000:]}"
-    return jar
-
-
-def _die_with_parent() -> None:
-    """In the child: ask Linux to stop it if pytest dies, so no server outlives a killed run."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
-@contextlib.contextmanager
-def running_fuseki(home: Path, *options: str) -> Iterator[str]:
-    """Run Fuseki with an empty in-memory, updatable dataset on a free port; yield the dataset URL."""
-    if not shutil.which("java"):
-        pytest.skip("java is not installed")
-    jar = fuseki_jar()
-    port = free_port()
-    log_path = home / "fuseki.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen(["java", "-Xmx512m", "-jar", str(jar), "--mem", "--update", "--localhost", *options,
-                                 "--port", str(port), "/ds"], cwd=home, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent,
-                                env={**os.environ, "FUSEKI_BASE": str(home / "run")})
-        url = f"http://127.0.0.1:{port}/ds"
-        try:
-            deadline = time.monotonic() + 90
-            while True:
-                assert proc.poll() is None, f"Fuseki exited: {log_path.read_text()[-2000:]}"
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                        break
-                except urllib.error.HTTPError:
-                    break  # it answers, if only to say no
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "Fuseki did not start within 90 s"
-                time.sleep(0.2)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=15)
-
-
-@pytest.fixture(scope="session")
-def fuseki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A Fuseki server shared by the session; yields its dataset URL."""
-    with running_fuseki(tmp_path_factory.mktemp("fuseki")) as url:
-        yield url
-
-
-@pytest.fixture(scope="session")
-def pushed(fuseki: str) -> str:
-    """The Fuseki dataset URL, its default graph holding the ontology."""
-    code, out, err = run("push", fuseki)
-    assert code == 0, err
-    return fuseki
 
 
 def triples() -> int:
@@ -139,7 +54,7 @@ def test_push_named_graph_replaces(fuseki: str) -> None:
     graph = "https://w3id.org/legkg/test-graph"
     n = triples()
     for _ in range(2):
-        code, out, err = run("push", f"{fuseki}/data", "--graph", graph)
+        code, out, err = run("--store-url", f"{fuseki}/data", "push", f"{fuseki}/query", "--graph", graph)
         assert code == 0, err
         assert out == f"pushed {n} triples to <{graph}> (verified)\n"
     assert RemoteBackend(f"{fuseki}/query").count(graph) == n
@@ -287,8 +202,42 @@ def test_endpoint_url_forms(pushed: str) -> None:
     for url in (pushed, pushed + "/", pushed + "/query", pushed + "/sparql"):
         code, out, err = run("--endpoint", url, "terms", "numb", "-f", "csv")
         assert code == 0, (url, err)
-    assert service_urls("https://h.example/ds/sparql").data == "https://h.example/ds/data"
-    assert service_urls("https://h.example/ds/update").query == "https://h.example/ds/query"
+    code, out, err = run("--server", "fuseki", "--endpoint", pushed, "terms", "numb", "-f", "csv")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(("url", "server", "expected"), [
+    ("http://h:8000/", "generic", ("http://h:8000/", "http://h:8000/", "http://h:8000/")),
+    ("http://h/repositories/kb?infer=false", "generic", ("http://h/repositories/kb?infer=false",) * 3),
+    ("http://h:3030/ds", "fuseki", ("http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")),
+    ("http://h:3030/ds/query", "fuseki", ("http://h:3030/ds/query", "http://h:3030/ds/update",
+                                          "http://h:3030/ds/data")),
+    ("http://h:7878", "oxigraph", ("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")),
+    ("http://h:8890", "virtuoso", ("http://h:8890/sparql", "http://h:8890/sparql-auth",
+                                   "http://h:8890/sparql-graph-crud-auth")),
+    ("http://h/repositories/kb", "graphdb", ("http://h/repositories/kb", "http://h/repositories/kb/statements",
+                                             "http://h/repositories/kb/rdf-graphs/service")),
+    ("http://h/bigdata/namespace/kb", "blazegraph", ("http://h/bigdata/namespace/kb/sparql",
+                                                     "http://h/bigdata/namespace/kb/sparql", None)),
+])
+def test_service_urls(url: str, server: str, expected: tuple) -> None:
+    """The query URL is used as given; --server fills in the usual update and store URLs."""
+    got = service_urls(url, server)
+    assert (got.query, got.update, got.data) == expected
+
+
+def test_endpoint_options_after_the_command(pushed: str) -> None:
+    before = run("--endpoint", pushed, "terms", "numb", "-f", "csv")
+    assert before[0] == 0, before[2]
+    assert run("terms", "numb", "-f", "csv", "--endpoint", pushed) == before
+    assert run("terms", "numb", "--endpoint=" + pushed, "-f", "csv") == before
+
+
+def test_asserted_and_with_are_refused_remotely(pushed: str) -> None:
+    code, _, err = run("--endpoint", pushed, "--asserted", "conditions")
+    assert code == 2 and "--asserted works on the embedded store only" in err
+    code, _, err = run("--endpoint", pushed, "--with", "hpo", "conditions")
+    assert code == 2 and "--with works on the embedded store only" in err
 
 
 # -- fault injection ---------------------------------------------------------------------------
@@ -324,7 +273,7 @@ class Stub:
                     self.wfile.write(payload)
                 self.close_connection = True
 
-            do_GET = do_POST = do_PUT = handle_one
+            do_GET = do_POST = do_PUT = do_DELETE = handle_one
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
@@ -359,7 +308,7 @@ def ok() -> tuple:
      "answered with an HTML page, not SPARQL results", 1),
     ([(200, JSON, OK_JSON[:40], "truncate")], 1, "truncated answer from", 1),
     ([(200, JSON, OK_JSON[:40])], 1, "truncated answer from", 1),
-    ([(200, {"Content-Type": "text/plain"}, b"hello")], 1, "did not answer with SPARQL JSON results", 1),
+    ([(200, {"Content-Type": "text/plain"}, b"hello")], 1, "sent malformed or truncated SPARQL results", 1),
     ([(404, {}, b"")], 1, "no SPARQL service at", 1),
     ([(401, {}, b"")], 1, "refused access (HTTP 401); give --user NAME and set $LEGKG_ENDPOINT_PASSWORD", 1),
     ([(403, {}, b"")], 1, "refused access (HTTP 403)", 1),
@@ -486,19 +435,22 @@ def test_user_without_password_is_misuse(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_push_falls_back_to_sparql_update() -> None:
     count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [{"n": {
         "type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(triples())}}]}})
-    steps = [(405, {}, b"no GSP here"), (204, {}, b""), (200, JSON, count.encode())]
+    steps = [(405, {}, b"no GSP here"), (204, {}, b""), (204, {}, b""), (200, JSON, count.encode())]
     with Stub(steps) as stub:
-        code, out, err = run("push", stub.url, "--graph", "urn:g")
+        code, out, err = run("--server", "fuseki", "push", stub.url, "--graph", "urn:g")
     assert code == 0, err
     assert out == f"pushed {triples()} triples to <urn:g> (verified)\n"
-    (m1, p1, _, _), (m2, p2, h2, b2), (m3, p3, _, _) = stub.requests
+    (m1, p1, _, _), (m2, p2, _, b2), (m3, p3, _, b3), (m4, p4, _, _) = stub.requests
     assert (m1, p1) == ("PUT", "/ds/data?graph=urn%3Ag")
-    assert (m2, p2) == ("POST", "/ds/update") and b2.startswith(b"DROP SILENT GRAPH <urn:g> ;\nINSERT DATA {")
-    assert (m3, p3) == ("POST", "/ds/query")
+    assert (m2, p2) == ("POST", "/ds/update") and b2 == b"update=DROP+SILENT+GRAPH+%3Curn%3Ag%3E"
+    assert (m3, p3) == ("POST", "/ds/update") and b3.startswith(b"update=INSERT+%7B+GRAPH+%3Curn%3Ag%3E")
+    assert (m4, p4) == ("POST", "/ds/query")
 
 
 def test_push_count_mismatch_fails() -> None:
     count = OK_JSON.replace(b'"x"', b'"n"').replace(b'"ok"', b'"7"')
-    with Stub([(204, {}, b""), (200, JSON, count)]) as stub:
+    with Stub([(204, {}, b""), (200, JSON, count), (204, {}, b"")]) as stub:
         code, _, err = run("push", stub.url)
     assert code == 1 and f"push not verified: sent {triples()} triples but the default graph" in err
+    method, path, _, body = stub.requests[-1]  # a failed push removes what it wrote
+    assert (method, path) == ("DELETE", "/ds?default")

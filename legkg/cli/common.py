@@ -18,6 +18,7 @@ from legkg.core.errors import LegkgError, Misuse
 
 SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
 EXPORT_FORMATS = ["ttl", "owl", "nt", "jsonld"]
+SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
 
 
 @dataclass
@@ -27,6 +28,10 @@ class Settings:
     ontology: Path | None = None
     endpoint: str | None = None
     user: str | None = None
+    server: str = "generic"
+    update_url: str | None = None
+    store_url: str | None = None
+    auth: str = "basic"
     timeout: float = 30.0
     user_agent: str | None = None
     asserted: bool = False
@@ -51,12 +56,15 @@ class Settings:
 
     def _open_backend(self) -> None:
         if self._backend is None and self.endpoint:
-            from legkg.store.remote import USER_AGENT, RemoteBackend
-
             if self.ontology:
                 raise Misuse("--ontology and --endpoint exclude each other: push the file to the server instead")
-            self._backend = RemoteBackend(self.endpoint, self.user, timeout=self.timeout,
-                                          user_agent=self.user_agent or USER_AGENT)
+            if self.asserted:
+                raise Misuse("--asserted works on the embedded store only: a server holds the published graph, "
+                             "inferences included; drop --endpoint or --asserted")
+            if self.linked:
+                raise Misuse("--with works on the embedded store only; load the vocabulary into the server "
+                             "beside legkg's graph and drop --with, or drop --endpoint")
+            self._backend = self.remote(self.endpoint)
         if self._backend is None and self.linked:
             from legkg.vocab.linked import open_linked
 
@@ -65,6 +73,14 @@ class Settings:
             from legkg.store.local import open_backend
 
             self._backend = open_backend(self.ontology, asserted=self.asserted)
+
+    def remote(self, url: str):
+        """A remote backend for ``url`` with the endpoint options given to legkg."""
+        from legkg.store.remote import USER_AGENT, RemoteBackend
+
+        return RemoteBackend(url, self.user, timeout=self.timeout, user_agent=self.user_agent or USER_AGENT,
+                             server=self.server, update_url=self.update_url, store_url=self.store_url,
+                             auth=self.auth)
 
 
 def fail(message: str, code: int) -> None:

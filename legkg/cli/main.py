@@ -12,15 +12,53 @@ from pathlib import Path
 import click
 
 from legkg import __version__
-from legkg.cli.common import Settings, fail
+from legkg.cli.common import SERVER_KINDS, Settings, fail
 from legkg.core.errors import LegkgError
+
+# Options of the legkg group that may also follow the command name (legkg terms numb --endpoint URL).
+ENDPOINT_OPTIONS = ("--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth")
+
+
+def hoist_endpoint_options(args: list[str]) -> list[str]:
+    """Move endpoint options given after the command name to before it.
+
+    Example:
+        >>> hoist_endpoint_options(["terms", "numb", "--endpoint", "http://h/sparql"])
+        ['--endpoint', 'http://h/sparql', 'terms', 'numb']
+    """
+    front, rest, i = [], [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        name = arg.split("=", 1)[0]
+        if rest and name in ENDPOINT_OPTIONS:
+            if "=" in arg:
+                front.append(arg)
+            else:
+                front += args[i:i + 2]
+                i += 1
+        else:
+            if not rest and not arg.startswith("-") and (not front or front[-1] not in _VALUED):
+                rest.append(arg)  # the command name
+            elif rest:
+                rest.append(arg)
+            else:
+                front.append(arg)
+        i += 1
+    return front + rest
+
+
+_VALUED = ("--ontology", "--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth", "--timeout",
+           "--user-agent", "--with")
 
 
 class LegkgGroup(click.Group):
     """A group whose errors are one line on stderr with the right exit code, never a traceback."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
-        args = list(sys.argv[1:] if args is None else args)
+        args = hoist_endpoint_options(list(sys.argv[1:] if args is None else args))
         for arg in args:
             try:
                 arg.encode("utf-8")
@@ -62,10 +100,17 @@ class LegkgGroup(click.Group):
 @click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
               help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
 @click.option("--endpoint", metavar="URL", envvar="LEGKG_ENDPOINT",
-              help="Query a SPARQL server instead: a query URL ending in /query or /sparql, or a Fuseki "
-                   "dataset URL such as http://127.0.0.1:3030/ds (its /query is used) (env LEGKG_ENDPOINT).")
+              help="Query a SPARQL server instead, at this query URL used as given; with --server, a dataset "
+                   "URL whose usual service URLs are filled in (env LEGKG_ENDPOINT).")
+@click.option("--server", type=click.Choice(list(SERVER_KINDS)), default="generic", show_default=True,
+              envvar="LEGKG_SERVER", help="Kind of server: fills in its query, update and store URLs from a "
+                                           "dataset URL (env LEGKG_SERVER).")
+@click.option("--update-url", metavar="URL", help="The server's SPARQL Update URL (for push).")
+@click.option("--store-url", metavar="URL", help="The server's Graph Store Protocol URL (for push).")
 @click.option("--user", metavar="NAME", envvar="LEGKG_ENDPOINT_USER",
-              help="User for HTTP basic auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
+              help="User for HTTP auth; the password is read from env LEGKG_ENDPOINT_PASSWORD.")
+@click.option("--auth", type=click.Choice(["basic", "digest", "bearer"]), default="basic", show_default=True,
+              help="HTTP auth scheme; bearer reads the token from env LEGKG_ENDPOINT_TOKEN.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
               metavar="SECONDS", help="Give up on a SPARQL server that has not answered in this time.")
 @click.option("--user-agent", metavar="TEXT", help="User-Agent header sent to the SPARQL server.")
@@ -75,7 +120,8 @@ class LegkgGroup(click.Group):
               help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
 @click.pass_context
 def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
-        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = ()) -> None:
+        user_agent: str | None, asserted: bool = False, linked: tuple[str, ...] = (), server: str = "generic",
+        update_url: str | None = None, store_url: str | None = None, auth: str = "basic") -> None:
     """Ask questions of the leg-lift knowledge graph.
 
     legkg models the article "Why Can't I Lift My Leg? Common Causes Explained"
@@ -87,7 +133,8 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
     ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
-                       asserted=asserted, linked=tuple(dict.fromkeys(linked)))
+                       server=server, update_url=update_url, store_url=store_url, auth=auth, asserted=asserted,
+                       linked=tuple(dict.fromkeys(linked)))
 
 
 # Commands in other modules are imported only when used, so a query does not pay for them.
@@ -99,6 +146,7 @@ LAZY_COMMANDS = {
     "sparql": "legkg.cli.query:sparql",
     "export": "legkg.cli.query:export",
     "push": "legkg.cli.remote:push",
+    "endpoint": "legkg.cli.remote:endpoint",
     "ask": "legkg.cli.ask:ask",
     "triage": "legkg.cli.ask:triage",
     "graph": "legkg.cli.ask:graph",

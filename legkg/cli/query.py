@@ -209,16 +209,28 @@ def sparql(settings: Settings, text: str | None, query_file, allow_service: bool
               show_default=True, help="RDF syntax: Turtle, RDF/XML (owl), N-Triples or JSON-LD.")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (- for stdout); written atomically.")
+@click.option("--source", is_flag=True,
+              help="Write the ontology as edited, without the relation graph, inferences and closures.")
 @click.pass_obj
-def export(settings: Settings, fmt: str, output: str) -> None:
-    """Write the ontology in another RDF syntax.
+def export(settings: Settings, fmt: str, output: str, source: bool) -> None:
+    """Write the published graph (what canned queries read) in an RDF syntax.
+
+    The published graph is the ontology, its relation graph, the reasoner's inferences
+    (each marked) and the closures the canned queries follow: load it into any SPARQL
+    server and legkg --endpoint answers there as it does here. --source writes the
+    ontology alone.
 
     \b
     Example:
-      legkg export --format ttl -o legkg.ttl
+      legkg export --format nt -o legkg.nt
+      legkg export --source --format ttl -o legkg-source.ttl
     """
-    from legkg.publish.export import export_ontology
+    from legkg.publish.export import export_ontology, export_published
 
-    write_output(export_ontology(settings.ontology, fmt), output, fmt)
+    if source:
+        data = export_ontology(settings.ontology, fmt)
+    else:
+        data = export_published(settings.ontology, fmt, settings.asserted)
+    write_output(data, output, fmt)
 
 

@@ -1,9 +1,14 @@
-"""Serialise the source ontology in another RDF syntax (rdflib, imported only here).
+"""Serialise the published graph, or the source ontology alone, in an RDF syntax.
+
+The published graph (:func:`legkg.store.published_graph`) is what canned queries read:
+load it into any SPARQL server and legkg's answers there are the embedded store's.
 
 Example:
-    >>> data = export_ontology(None, "nt")
-    >>> b"<https://w3id.org/legkg/Sciatica>" in data
+    >>> data = export_published(None, "nt")
+    >>> b"<https://w3id.org/legkg/isA>" in data
     True
+    >>> b"<https://w3id.org/legkg/isA>" in export_ontology(None, "nt")
+    False
 """
 
 from __future__ import annotations
@@ -14,6 +19,20 @@ from legkg.core.errors import LegkgError
 from legkg.core.resources import ontology_path
 
 RDFLIB_FORMATS = {"ttl": "turtle", "owl": "xml", "nt": "nt", "jsonld": "json-ld"}
+
+
+def export_published(path: Path | None, fmt: str, asserted: bool = False) -> bytes:
+    """The published graph of an ontology (the bundled one by default) as ``fmt`` bytes."""
+    import pyoxigraph as ox
+
+    from legkg.core.prefixes import PREFIXES
+    from legkg.store.local import load_store
+
+    syntax = {"ttl": ox.RdfFormat.TURTLE, "owl": ox.RdfFormat.RDF_XML, "nt": ox.RdfFormat.N_TRIPLES,
+              "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    store = load_store(path, asserted)
+    prefixes = {} if fmt == "nt" else PREFIXES
+    return store.dump(format=syntax, from_graph=ox.DefaultGraph(), prefixes=prefixes)
 
 
 def export_ontology(path: Path | None, fmt: str) -> bytes:

@@ -2,7 +2,7 @@
 
 A backend answers SPARQL with parameters bound as RDF terms. The embedded
 backend holds the ontology in memory with pyoxigraph, plus a relation graph
-derived from it (``queries/internal/relation-graph.ru``). The derived graph is
+derived from it (``queries/internal/relation-graph.ru`` and ``closures.ru``). The derived graph is
 cached as N-Triples keyed by the source's content, so later runs only parse.
 
 Example:
@@ -60,8 +60,36 @@ class Backend(Protocol):
 _COMPLETE = b"# legkg: end of derived store\n"
 
 
-def _rules() -> bytes:
-    return (queries_dir() / "internal" / "relation-graph.ru").read_bytes()
+RULES = ("relation-graph.ru", "closures.ru")  # applied in this order; each only adds edges
+PUBLISHED_GRAPH = "https://w3id.org/legkg/graph"  # the published graph's own IRI: version and size
+_VOID = "http://rdfs.org/ns/void#"
+
+
+def _rules() -> list[bytes]:
+    return [(queries_dir() / "internal" / name).read_bytes() for name in RULES]
+
+
+def _describe_graph(store: ox.Store, key: str) -> None:
+    """Add the published graph's version triples: the ontology's version, a content key and the triple count.
+
+    ``legkg endpoint check`` compares them with a server's copy.
+    """
+    g, dg = ox.NamedNode(PUBLISHED_GRAPH), ox.DefaultGraph()
+    for quad in list(store.quads_for_pattern(g, None, None, dg)):  # a published graph loaded again
+        store.remove(quad)
+    owl = "http://www.w3.org/2002/07/owl#"
+    rows = list(store.query(f"SELECT ?v WHERE {{ ?o a <{owl}Ontology> ; <{owl}versionInfo> ?v }}"))
+    version = rows[0]["v"].value if rows else "unversioned"
+    facts = [(ox.NamedNode(RDF_TYPE), ox.NamedNode(_VOID + "Dataset")),
+             (ox.NamedNode(owl + "versionInfo"), ox.Literal(version)),
+             (ox.NamedNode("http://purl.org/dc/terms/identifier"), ox.Literal(key))]
+    total = sum(1 for _ in store.quads_for_pattern(None, None, None, dg)) + len(facts) + 1
+    facts.append((ox.NamedNode(_VOID + "triples"), ox.Literal(str(total), datatype=ox.NamedNode(XSD_INTEGER))))
+    store.extend(ox.Quad(g, p, o, dg) for p, o in facts)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
 def parse_into(store: ox.Store, data: bytes, path: Path) -> None:
@@ -90,6 +118,20 @@ def _position(e: SyntaxError, data: bytes, fmt: ox.RdfFormat) -> str:
         except xml.parsers.expat.ExpatError as x:
             return f":{x.lineno}:{x.offset + 1}"
     return ""
+
+
+def published_graph(path: Path | None = None, asserted: bool = False) -> bytes:
+    """The published graph as N-Triples: what ``export``, ``release`` and ``push`` write and canned queries read.
+
+    The ontology, its relation graph, the reasoner's inferences (each marked by a node naming
+    it inferred), the closures of ``queries/internal/closures.ru`` and the version triples.
+
+    Example:
+        >>> b"<https://w3id.org/legkg/isA>" in published_graph()
+        True
+    """
+    store = load_store(path, asserted)
+    return store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
 def load_store(path: Path | None = None, asserted: bool = False) -> ox.Store:
@@ -133,8 +175,11 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
     except OSError as e:
         raise LegkgError(f"cannot read ontology {path}: {e.strerror or e}") from None
     rules = _rules()
-    inferred = b"" if asserted else _inferred(path, source)
-    parts = (source, rules, path.suffix.lower().encode()) + ((inferred,) if inferred else ())
+    published = _VOID.encode() in source and any(  # a published graph: its inferences are inside
+        form in source for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
+                                    b"legkg:graph "))
+    inferred = b"" if asserted or published else _inferred(path, source)
+    parts = (source, *rules, path.suffix.lower().encode()) + ((inferred,) if inferred else ())
     cached = cache_dir() / f"{content_key(*parts)}.nt"
     store = ox.Store()
     try:
@@ -142,14 +187,17 @@ def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, s
         if data.endswith(_COMPLETE):  # written by us, whole: skip re-validation
             store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
             if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
-                store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+                store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+                             if not isinstance(q.graph_name, ox.DefaultGraph))
             return store, cached.stem
     except (OSError, SyntaxError):
         store.clear()
     parse_into(store, source, path)
     if inferred:
         store.load(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-    store.update(rules.decode("utf-8"))
+    for rule in rules:
+        store.update(rule.decode("utf-8"))
+    _describe_graph(store, cached.stem)
     with contextlib.suppress(OSError):  # a read-only cache only costs speed
         dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
         atomic_write(cached, dump + _COMPLETE)

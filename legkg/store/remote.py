@@ -1,20 +1,19 @@
-"""A backend over a remote SPARQL 1.1 server, and pushing the ontology to one.
+"""A backend over a remote SPARQL 1.1 server.
 
-Queries are built with SPARQLWrapper (SPARQL 1.1 Protocol, POST form-encoded) and
-sent with urllib, with a timeout, bounded retries on 429/502/503/504 and one-line
-errors. Rows come back as pyoxigraph terms, exactly like the embedded store's.
+Queries go by the SPARQL 1.1 Protocol (POST, form-encoded) with urllib, with a timeout,
+bounded retries on 429/502/503/504 and one-line errors. Answers are read in any W3C
+results format or RDF syntax the server sends (:mod:`legkg.remote_results`); rows come
+back as pyoxigraph terms, exactly like the embedded store's.
 
-URLs: a URL whose last path segment is ``query`` or ``sparql`` is the query
-endpoint itself; ``update`` and ``data`` name those services; anything else is a
-Fuseki-style dataset base (``http://127.0.0.1:3030/ds``) whose services are
-``/query``, ``/update`` and ``/data`` below it.
+URLs: the query URL is used exactly as given (query string included). ``server`` names
+the kind of server, whose usual update and Graph Store URLs are then derived from a
+dataset URL (:data:`PRESETS`); ``update_url`` and ``store_url`` name them outright.
 
 Example:
-    >>> service_urls("http://127.0.0.1:3030/ds").query
-    'http://127.0.0.1:3030/ds/query'
-    >>> b = RemoteBackend("http://127.0.0.1:3030/ds")  # doctest: +SKIP
-    >>> b.select("SELECT ?l WHERE { legkg:Sciatica rdfs:label ?l }")[0]["l"].value  # doctest: +SKIP
-    'sciatica'
+    >>> service_urls("http://127.0.0.1:3030/ds", "fuseki").update
+    'http://127.0.0.1:3030/ds/update'
+    >>> service_urls("http://127.0.0.1:8000/").query
+    'http://127.0.0.1:8000/'
 """
 
 from __future__ import annotations
@@ -31,6 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -40,25 +40,16 @@ from legkg import __version__
 from legkg.core.errors import LegkgError, Misuse, QueryFailed
 from legkg.core.prefixes import sparql_prologue
 from legkg.store.local import Row, Term, _format_error, with_values
+from legkg.store.remote_results import GRAPH_ACCEPT, RESULTS_ACCEPT, parse_graph, parse_results
 from legkg.store.sparqltext import query_kind, strip_comments
 
 PASSWORD_ENV = "LEGKG_ENDPOINT_PASSWORD"
-USER_AGENT = f"legkg/{__version__} (python-urllib; SPARQLWrapper)"
+TOKEN_ENV = "LEGKG_ENDPOINT_TOKEN"
+AUTH_SCHEMES = ("basic", "digest", "bearer")
+USER_AGENT = f"legkg/{__version__} (python-urllib)"
 RETRY_STATUS = (429, 502, 503, 504)
 MAX_RETRY_AFTER = 30.0  # seconds; a server asking for a longer pause gets an error instead
 REFUSED_GSP = (400, 403, 404, 405, 415, 501)  # Graph Store Protocol refused: fall back to SPARQL Update
-
-_ACCEPT = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values",
-}
-_ACCEPT_GRAPH = {
-    "ttl": "text/turtle", "nt": "application/n-triples", "xml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
-_RESULTS = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML, "tsv": ox.QueryResultsFormat.TSV}
-_GRAPHS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML}
-
 
 class RemoteError(LegkgError):
     """A request to a SPARQL server failed; ``status`` is the HTTP status, if any."""
@@ -70,37 +61,72 @@ class RemoteError(LegkgError):
 
 @dataclass(frozen=True)
 class Service:
-    """The SPARQL services of one dataset: query, update and graph store (GSP) URLs."""
+    """The SPARQL services of one dataset: query, update and Graph Store Protocol URLs (None: not offered)."""
 
     query: str
-    update: str
-    data: str
+    update: str | None
+    data: str | None
 
 
-def service_urls(url: str) -> Service:
-    """Derive the query, update and data URLs from an endpoint or dataset base URL.
+# Paths below a dataset URL for each kind of server: (query, update, graph store); None: not offered.
+PRESETS: dict[str, tuple[str, str | None, str | None]] = {
+    "generic": ("", "", ""),
+    "fuseki": ("/query", "/update", "/data"),
+    "oxigraph": ("/query", "/update", "/store"),
+    "virtuoso": ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth"),
+    "graphdb": ("", "/statements", "/rdf-graphs/service"),
+    "blazegraph": ("/sparql", "/sparql", None),
+    "qlever": ("", "", None),
+    "stardog": ("/query", "/update", ""),
+    "neptune": ("/sparql", "/sparql", "/sparql/gsp/"),
+}
 
-    Example:
-        >>> service_urls("https://example.org/sparql").update
-        'https://example.org/update'
-    """
+
+def _checked(url: str, what: str) -> urllib.parse.SplitResult:
     parts = urllib.parse.urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Misuse(f"the endpoint must be an http(s) URL such as http://127.0.0.1:3030/ds, not {url!r}")
+        raise Misuse(f"the {what} must be an http(s) URL such as http://127.0.0.1:3030/ds, not {url!r}")
     if parts.username or parts.password:
         raise Misuse(f"give the user with --user and the password in ${PASSWORD_ENV}, not in the URL")
-    path = parts.path.rstrip("/")
-    head, _, last = path.rpartition("/")
-    base = urllib.parse.urlunsplit((parts.scheme, parts.netloc, head, "", ""))
-    given = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, parts.query, ""))
-    if last in ("query", "sparql"):
-        return Service(given, f"{base}/update", f"{base}/data")
-    if last == "update":
-        return Service(f"{base}/query", given, f"{base}/data")
-    if last == "data":
-        return Service(f"{base}/query", f"{base}/update", given)
-    root = urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
-    return Service(f"{root}/query", f"{root}/update", f"{root}/data")
+    return parts
+
+
+def service_urls(url: str, server: str = "generic", update_url: str | None = None,
+                 store_url: str | None = None) -> Service:
+    """The query, update and Graph Store URLs of a server, from its query or dataset URL.
+
+    ``generic`` uses the URL as given for all three; a named server's paths come from
+    :data:`PRESETS`, below the dataset URL (a URL already ending in the query path is
+    taken as that path's dataset).
+
+    Example:
+        >>> service_urls("http://h:8890/sparql?default-graph-uri=urn%3Ag").query
+        'http://h:8890/sparql?default-graph-uri=urn%3Ag'
+        >>> service_urls("http://h:8890", "virtuoso").data
+        'http://h:8890/sparql-graph-crud-auth'
+    """
+    if server not in PRESETS:
+        raise Misuse(f"unknown --server {server!r}; use one of {', '.join(PRESETS)}")
+    parts = _checked(url, "endpoint")
+    given = urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+    query_path, update_path, store_path = PRESETS[server]
+    if server == "generic":
+        query, update, data = given, given, given
+    else:
+        base = parts.path.rstrip("/")
+        if query_path and base.endswith(query_path):
+            base = base[: -len(query_path)]
+
+        def at(path: str | None) -> str | None:
+            if path is None:
+                return None
+            return urllib.parse.urlunsplit((parts.scheme, parts.netloc, (base + path) or "/", parts.query, ""))
+
+        query, update, data = at(query_path), at(update_path), at(store_path)
+    for extra, what in ((update_url, "update URL"), (store_url, "store URL")):
+        if extra is not None:
+            _checked(extra, what)
+    return Service(query or given, update_url or update, store_url or data)
 
 
 _DECLARED = re.compile(r"\bPREFIX\s+([\w.-]*):", re.IGNORECASE)
@@ -118,29 +144,6 @@ def with_prologue(query: str) -> str:
     return "".join(lines) + query
 
 
-def _term(value: dict, bnodes: dict[str, ox.BlankNode]) -> Term:
-    """One SPARQL JSON results term as a pyoxigraph term."""
-    kind, text = value.get("type"), value.get("value")
-    if not isinstance(text, str):
-        raise ValueError("a term without a value")
-    if kind == "uri":
-        return ox.NamedNode(text)
-    if kind == "bnode":
-        if text not in bnodes:
-            try:
-                bnodes[text] = ox.BlankNode(text)
-            except ValueError:
-                bnodes[text] = ox.BlankNode()
-        return bnodes[text]
-    if kind in ("literal", "typed-literal"):
-        if "xml:lang" in value:
-            return ox.Literal(text, language=value["xml:lang"])
-        if "datatype" in value:
-            return ox.Literal(text, datatype=ox.NamedNode(value["datatype"]))
-        return ox.Literal(text)
-    raise ValueError(f"unknown term type {kind!r}")
-
-
 def _snippet(body: bytes, limit: int = 160) -> str:
     text = body.decode("utf-8", "replace")
     text = re.sub(r"<(script|style)\b.*?</\1>|<[^>]+>", " ", text, flags=re.DOTALL | re.IGNORECASE)
@@ -149,18 +152,33 @@ def _snippet(body: bytes, limit: int = 160) -> str:
 
 
 class _Client:
-    """HTTP with a timeout, basic auth, bounded retries and one-line errors."""
+    """HTTP with a timeout, basic, digest or bearer auth, bounded retries and one-line errors.
+
+    Secrets come only from the environment: the password from ``$LEGKG_ENDPOINT_PASSWORD``,
+    the bearer token from ``$LEGKG_ENDPOINT_TOKEN``.
+    """
 
     def __init__(self, user: str | None, password: str | None, timeout: float, user_agent: str,
-                 retries: int, backoff: float) -> None:
-        if user is not None and password is None:
-            password = os.environ.get(PASSWORD_ENV)
+                 retries: int, backoff: float, auth: str = "basic") -> None:
+        if auth not in AUTH_SCHEMES:
+            raise Misuse(f"unknown --auth {auth!r}; use basic, digest or bearer")
+        self.auth, self.opener = None, urllib.request.build_opener()
+        self.digest: _Digest | None = None
+        if auth == "bearer":
+            token = os.environ.get(TOKEN_ENV)
+            if not token:
+                raise Misuse(f"--auth bearer needs the token in the environment variable {TOKEN_ENV}")
+            self.auth = f"Bearer {token}"
+        elif user is not None:
             if password is None:
-                raise Misuse(f"--user {user} needs the password in the environment variable {PASSWORD_ENV}")
-        self.auth = None
-        if user is not None:
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            self.auth = f"Basic {token}"
+                password = os.environ.get(PASSWORD_ENV)
+                if password is None:
+                    raise Misuse(f"--user {user} needs the password in the environment variable {PASSWORD_ENV}")
+            if auth == "digest":
+                self.digest = _Digest(user, password)
+            else:
+                token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+                self.auth = f"Basic {token}"
         self.user, self.timeout, self.user_agent = user, timeout, user_agent
         self.retries, self.backoff = max(0, retries), backoff
 
@@ -170,9 +188,13 @@ class _Client:
         if self.auth:  # unredirected: credentials never follow a redirect to another host
             request.add_unredirected_header("Authorization", self.auth)
         url = request.full_url.split("?")[0]
+        if self.digest is not None:  # answer the server's challenge up front: a body is sent once only
+            challenge = self.digest.challenge(request.full_url, self)
+            if challenge is not None:
+                request.add_unredirected_header("Authorization", self.digest.authorization(request, challenge))
         for attempt in range(self.retries + 1):
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as resp:
+                with self.opener.open(request, timeout=self.timeout) as resp:
                     return resp.read(), resp.headers.get_content_type()
             except urllib.error.HTTPError as e:
                 body = _read_quietly(e)
@@ -244,6 +266,44 @@ class _Client:
         return RemoteError(f"cannot reach {url}: {text}")
 
 
+class _Digest(urllib.request.AbstractDigestAuthHandler):
+    """HTTP digest auth computed before sending, from a challenge fetched once per URL (by GET, without body)."""
+
+    def __init__(self, user: str, password: str) -> None:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        super().__init__(passwords)
+        self.user, self.password, self.challenges = user, password, {}
+
+    def challenge(self, url: str, client: _Client) -> dict | None:
+        """The digest challenge of ``url``'s service, or None where it asks for no credentials."""
+        key = url.split("?")[0]
+        if key not in self.challenges:
+            request = urllib.request.Request(url, method="GET", headers={"User-Agent": client.user_agent})
+            try:
+                with urllib.request.urlopen(request, timeout=client.timeout):
+                    self.challenges[key] = None
+                    return None
+            except urllib.error.HTTPError as e:
+                header = e.headers.get("WWW-Authenticate", "")
+                if e.code != 401:
+                    self.challenges[key] = None  # it answers the real request as it will
+                    return None
+                if not header.lower().startswith("digest"):
+                    raise RemoteError(f"{key} offers no digest auth (HTTP 401); try --auth basic", 401) from None
+            except (OSError, http.client.HTTPException) as e:
+                raise client._network_error(key, e) from None
+            chal = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(header[7:])))
+            self.passwd.add_password(chal.get("realm"), key, self.user, self.password)
+            self.challenges[key] = chal
+        return self.challenges[key]
+
+    def authorization(self, request: urllib.request.Request, challenge: dict) -> str:
+        value = self.get_authorization(request, challenge)
+        if not value:
+            raise RemoteError(f"cannot answer the digest challenge of {request.full_url.split('?')[0]}")
+        return f"Digest {value}"
+
+
 def _read_quietly(e: urllib.error.HTTPError) -> bytes:
     try:
         return e.read(65536)
@@ -263,90 +323,85 @@ class RemoteBackend:
     """
 
     def __init__(self, url: str, user: str | None = None, password: str | None = None, timeout: float = 30,
-                 user_agent: str = USER_AGENT, retries: int = 3, backoff: float = 0.5) -> None:
+                 user_agent: str = USER_AGENT, retries: int = 3, backoff: float = 0.5, server: str = "generic",
+                 update_url: str | None = None, store_url: str | None = None, auth: str = "basic") -> None:
         if timeout <= 0:
             raise Misuse("the timeout must be a positive number of seconds")
-        self.service = service_urls(url)
+        self.service = service_urls(url, server, update_url, store_url)
+        self.server = server
         self.label = self.service.query
-        self.client = _Client(user, password, timeout, user_agent, retries, backoff)
+        self.client = _Client(user, password, timeout, user_agent, retries, backoff, auth)
 
-    def _prepare(self, query: str):
-        """Build a SPARQL Protocol query with SPARQLWrapper; return its kind and the wrapper."""
-        from SPARQLWrapper import POST, SPARQLWrapper
-
-        sw = SPARQLWrapper(self.service.query, agent=self.client.user_agent)
-        sw.setMethod(POST)
-        sw.setOnlyConneg(True)
-        kind = query_kind(query)
-        sw.setQuery(with_prologue(query))
-        sw.queryType = {"select": "SELECT", "ask": "ASK", "graph": "CONSTRUCT"}[kind]  # its own guess can misread
-        return kind, sw
-
-    def _send(self, sw, accept: str) -> tuple[bytes, str]:
-        sw.addCustomHttpHeader("Accept", accept)
-        body, ctype = self.client.send(sw._createRequest())  # built by SPARQLWrapper, sent with our retries
+    def _send(self, query: str, accept: str) -> tuple[bytes, str]:
+        """POST a query (form-encoded, prefixes prepended) to the query URL; return the body and media type."""
+        body = urllib.parse.urlencode({"query": with_prologue(query)}).encode("utf-8")
+        request = urllib.request.Request(self.service.query, data=body, method="POST", headers={
+            "Accept": accept, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        body, ctype = self.client.send(request)
         if ctype in ("text/html", "application/xhtml+xml"):
             raise RemoteError(f"{self.label} answered with an HTML page, not SPARQL results; "
-                              f"is it a SPARQL endpoint? (for Fuseki give the dataset URL, e.g. "
-                              f"http://127.0.0.1:3030/ds)")
+                              f"is it a SPARQL endpoint? (give the query URL, or the dataset URL with "
+                              f"--server, e.g. --server fuseki http://127.0.0.1:3030/ds)")
         return body, ctype
+
+    def results(self, query: str) -> tuple[str, list[str], list[list[Term | None]] | bool]:
+        """Run a SELECT or ASK query; return its kind, variables and rows (or the ASK answer)."""
+        body, ctype = self._send(query, RESULTS_ACCEPT)
+        try:
+            return parse_results(body, ctype)
+        except (SyntaxError, ValueError, KeyError, TypeError, IndexError, AttributeError, UnicodeDecodeError,
+                ET.ParseError) as e:
+            raise self._malformed("SPARQL results", body, ctype, e) from None
+
+    def _malformed(self, what: str, body: bytes, ctype: str, e: Exception) -> RemoteError:
+        text = body.decode("utf-8", "replace").rstrip()
+        if isinstance(e, json.JSONDecodeError) and text.startswith("{") and (
+                e.pos >= len(text) - 1 or e.msg.startswith("Unterminated string")):
+            return RemoteError(f"truncated answer from {self.label}: the JSON results end early "
+                               f"after {len(body)} bytes")
+        return RemoteError(f"{self.label} sent malformed or truncated {what} (got {ctype}: "
+                           f"{_snippet(str(e).encode() or body, 100)})")
 
     def select(self, query: str, bindings: Mapping[str, Term] | None = None) -> list[Row]:
         """Run a SELECT query with variables bound to RDF terms; return rows of pyoxigraph terms."""
-        kind, sw = self._prepare(with_values(query, bindings))
-        if kind != "select":
+        query = with_values(query, bindings)
+        if query_kind(query) != "select":
             raise QueryFailed("expected a SELECT query")
-        body, ctype = self._send(sw, _ACCEPT["json"])
-        data = self._json(body, ctype)
-        try:
-            names = data["head"]["vars"]
-            bnodes: dict[str, ox.BlankNode] = {}
-            return [{n: _term(b[n], bnodes) for n in names if n in b} for b in data["results"]["bindings"]]
-        except (KeyError, TypeError, ValueError, AttributeError) as e:
-            raise RemoteError(f"{self.label} sent malformed SPARQL JSON results ({type(e).__name__}: {e})") from None
+        kind, names, rows = self.results(query)
+        if kind != "select":
+            raise RemoteError(f"{self.label} answered a SELECT query with a boolean")
+        return [{n: t for n, t in zip(names, row) if t is not None} for row in rows]
 
     def raw(self, query: str, result_format: str) -> tuple[str, bytes]:
-        """Run any query; return its kind and the server's W3C results or RDF in ``result_format``."""
-        kind, sw = self._prepare(query)
-        accept = (_ACCEPT_GRAPH if kind == "graph" else _ACCEPT).get(result_format)
-        if accept is None:
+        """Run any query; return its kind and the answer written in ``result_format``.
+
+        The server is asked for SPARQL JSON or XML (or N-Triples, Turtle... for graphs);
+        whatever it sends is read by content type and written again in the format asked for.
+        """
+        kind = query_kind(query)
+        if result_format not in (_GRAPH_FORMATS if kind == "graph" else _RESULT_FORMATS):
             raise _format_error(kind, result_format)
-        body, ctype = self._send(sw, accept)
-        self._check(kind, result_format, body, ctype)
-        return kind, body
+        if kind == "graph":
+            body, ctype = self._send(query, GRAPH_ACCEPT)
+            try:
+                triples = parse_graph(body, ctype)
+            except (SyntaxError, ValueError) as e:
+                raise self._malformed("RDF", body, ctype, e) from None
+            from legkg.core.prefixes import PREFIXES
 
-    def _json(self, body: bytes, ctype: str) -> dict:
-        try:
-            data = json.loads(body)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            text = body.decode("utf-8", "replace").rstrip()
-            if text.startswith("{") and isinstance(e, json.JSONDecodeError) and (
-                    e.pos >= len(text) - 1 or e.msg.startswith("Unterminated string")):
-                raise RemoteError(f"truncated answer from {self.label}: the JSON results end early "
-                                  f"after {len(body)} bytes") from None
-            raise RemoteError(f"{self.label} did not answer with SPARQL JSON results "
-                              f"(got {ctype}: {_snippet(body, 80)!r})") from None
-        if not isinstance(data, dict) or not ("results" in data or "boolean" in data):
-            raise RemoteError(f"{self.label} did not answer with SPARQL JSON results (got {ctype})")
-        return data
+            fmt = _GRAPH_FORMATS[result_format]
+            prefixes = PREFIXES if result_format in ("ttl", "xml") else None
+            return kind, ox.serialize(triples, format=fmt, prefixes=prefixes) if triples else b""
+        got, names, rows = self.results(query)
+        if kind == "ask" and got == "select" and len(names) == 1 and len(rows) == 1 and rows[0][0] is not None:
+            got, rows = "ask", rows[0][0].value in ("1", "true")  # Virtuoso's ASK as a one-cell table
+        if got != kind:
+            raise RemoteError(f"{self.label} answered a {kind.upper()} query with {got.upper()} results")
+        from legkg.store.results import serialise, serialise_boolean
 
-    def _check(self, kind: str, fmt: str, body: bytes, ctype: str) -> None:
-        """Make sure the answer parses in the format asked for (catches truncation and wrong content)."""
-        if fmt == "json" and kind != "graph":
-            self._json(body, ctype)
-            return
-        try:
-            if kind != "graph" and fmt in _RESULTS:
-                result = ox.parse_query_results(body, format=_RESULTS[fmt])
-                if isinstance(result, ox.QuerySolutions):
-                    list(result)
-            elif kind == "graph" and fmt in _GRAPHS:
-                list(ox.parse(body, format=_GRAPHS[fmt]))
-            elif fmt == "jsonld":
-                json.loads(body)
-        except (SyntaxError, ValueError, OSError) as e:
-            raise RemoteError(f"{self.label} sent a malformed or truncated {fmt} answer "
-                              f"(got {ctype}): {_snippet(str(e).encode(), 120)}") from None
+        if kind == "ask":
+            return kind, serialise_boolean(bool(rows), result_format)
+        return kind, serialise(names, rows, result_format)
 
     def count(self, graph: str | None = None) -> int:
         """The number of triples in a named graph, or in the default graph."""
@@ -358,52 +413,6 @@ class RemoteBackend:
             raise RemoteError(f"{self.label} gave no triple count") from None
 
 
-def push(remote: RemoteBackend, store: ox.Store, graph: str | None = None, gsp: bool = True) -> tuple[int, str]:
-    """Replace a graph on the server with the store's default graph; verify the count.
-
-    Uses the Graph Store Protocol (HTTP PUT), or SPARQL Update (DROP SILENT + INSERT DATA)
-    when the server refuses it or ``gsp`` is false. Returns the triple count and the method.
-
-    Example:
-        >>> push(RemoteBackend("http://127.0.0.1:3030/ds"), load_store(), "urn:x:g")  # doctest: +SKIP
-        (5835, 'graph store protocol')
-    """
-    if graph is not None:
-        try:
-            graph = ox.NamedNode(graph).value
-        except ValueError:
-            raise Misuse(f"--graph must be an absolute IRI, not {graph!r}") from None
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    sent = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    method = "graph store protocol"
-    refused: RemoteError | None = None
-    if gsp:
-        target = remote.service.data + ("?graph=" + urllib.parse.quote(graph, safe="") if graph else "?default")
-        request = urllib.request.Request(target, data=data, method="PUT",
-                                         headers={"Content-Type": "application/n-triples"})
-        try:
-            remote.client.send(request)
-        except RemoteError as e:
-            if e.status not in REFUSED_GSP:
-                raise
-            refused = e
-    if refused is not None or not gsp:
-        method = "sparql update"
-        where = f"GRAPH <{graph}>" if graph else "DEFAULT"
-        body = f"DROP SILENT {where} ;\nINSERT DATA {{\n"
-        body = body + (f"GRAPH <{graph}> {{\n" if graph else "")
-        update = body.encode("utf-8") + data + (b"}\n}\n" if graph else b"}\n")
-        request = urllib.request.Request(remote.service.update, data=update, method="POST",
-                                         headers={"Content-Type": "application/sparql-update; charset=utf-8"})
-        try:
-            remote.client.send(request)
-        except RemoteError as e:
-            if refused is None:
-                raise
-            raise RemoteError(f"the server refused the Graph Store Protocol (HTTP {refused.status}) "
-                              f"and SPARQL Update: {e}", e.status) from None
-    held = remote.count(graph)
-    if held != sent:
-        name = f"<{graph}>" if graph else "the default graph"
-        raise RemoteError(f"push not verified: sent {sent} triples but {name} at {remote.label} holds {held}")
-    return sent, method
+_RESULT_FORMATS = ("json", "xml", "csv", "tsv")
+_GRAPH_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "xml": ox.RdfFormat.RDF_XML,
+                  "jsonld": ox.RdfFormat.JSON_LD}
