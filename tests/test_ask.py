@@ -58,8 +58,8 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("What can cause sciatica", {"herniated disc"}),
     ("what is the cause of sciatica?", {"herniated disc"}),
     ("why does sciatica happen?", {"nerve compression", "nerve irritation"}),
-    ("what causes spinal stenosis?", {"age-related bone spurs"}),
-    ("what is spinal stenosis due to", {"age-related bone spurs"}),
+    ("what causes spinal stenosis?", {"age-related change", "age-related bone spurs"}),
+    ("what is spinal stenosis due to", {"age-related change", "age-related bone spurs"}),
     ("what causes stroke?", {"interrupted blood flow to the brain"}),
     ("what causes generalized weakness?", {"severe systemic illness", "nutritional deficiency"}),
     # what a condition causes
