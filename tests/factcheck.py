@@ -40,13 +40,13 @@ READINGS: dict[str, set[str]] = {
     "cushions": {"cushions"},
     "located in": {"located in"},
     "originates in": {"originates in", "originates from", "arises from"},
-    "causes": {"causes", "leads to", "results in", "mechanism of"},
+    "causes": {"causes", "leads to", "results in"},
     "has similar symptoms to": {"has similar symptoms to"},
     "controls": {"controls"},
     "enables": {"enables", "responsible for", "allows for"},
     "part of": {"part of"},
     "has onset": {"has onset"},
-    "determines": {"determines", "dictates"},
+    "determines": {"determines", "dictates", "determines the extent of"},
     "covers": {"covers", "surrounds", "part of"},
     "varies in": {"varies in"},
     "warrants": {"warrants"},
@@ -126,6 +126,8 @@ def problems(c: Checker, row: dict[str, str]) -> list[str]:
     readings = READINGS.get(relation)
     if readings is None:
         return [f"relation {relation!r} has no reading in READINGS"]
+    if row["modality"] == "not":
+        return _denied(c, row, s, o, readings)
     edges = [f for f in _edges(c, s, o) if c.normalise(str(f["field"])) in readings] or _canned(c, relation, s, o)
     if not edges:
         return [f"describe {row['subject']!r} shows no {relation!r} to {row['object']!r}"]
@@ -148,6 +150,33 @@ def _canned(c: Checker, relation: str, s: str, o: str) -> list[dict]:
     rows = run_canned(c.backend, name, [(param, o)], c.index)[1]
     return [r for r in rows if c.full_iri(r.get("id")) == s
             and (not r.get("stated_for") or c.iri(str(r["stated_for"])) == s)]
+
+
+NEGATED = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX legkg: <https://w3id.org/legkg/>
+SELECT ?label ?src WHERE {
+  ?f rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; legkg:modality legkg:Not ; legkg:sourceSentence ?src .
+  ?p rdfs:label ?label .
+}
+"""
+
+
+def _denied(c: Checker, row: dict[str, str], s: str, o: str, readings: set[str]) -> list[str]:
+    """A denied fact holds when the graph records the denial, citing the sentence, and shows no such edge."""
+    import pyoxigraph as ox
+
+    shown = [f for f in _edges(c, s, o) if c.normalise(str(f["field"])) in readings]
+    if shown:
+        return [f"describe {row['subject']!r} shows {row['relation']!r} to {row['object']!r}, the article denies it"]
+    found = c.backend.select(NEGATED, {"s": ox.NamedNode(s), "o": ox.NamedNode(o)})
+    denials = [r for r in found if c.normalise(r["label"].value) in readings]
+    if not denials:
+        return [f"no denial of {row['subject']!r} {row['relation']!r} {row['object']!r}"]
+    if row["sentence"] not in {r["src"].value for r in denials}:
+        return [f"the denial does not cite the sentence {row['id']}"]
+    return []
 
 
 def _edges(c: Checker, s: str, o: str) -> list[dict]:

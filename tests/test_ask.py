@@ -58,8 +58,8 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("What can cause sciatica", {"herniated disc"}),
     ("what is the cause of sciatica?", {"herniated disc"}),
     ("why does sciatica happen?", {"nerve compression", "nerve irritation"}),
-    ("what causes spinal stenosis?", {"age-related bone spurs"}),
-    ("what is spinal stenosis due to", {"age-related bone spurs"}),
+    ("what causes spinal stenosis?", {"age-related change", "age-related bone spurs"}),
+    ("what is spinal stenosis due to", {"age-related change", "age-related bone spurs"}),
     ("what causes stroke?", {"interrupted blood flow to the brain"}),
     ("what causes generalized weakness?", {"severe systemic illness", "nutritional deficiency"}),
     # what a condition causes
@@ -116,7 +116,9 @@ PHRASINGS: list[tuple[str, set[str]]] = [
     ("which muscles are hip flexors", HIP_FLEXORS),
     ("what kinds of mechanical symptom are there?", MECHANICAL),
     ("what part of the body does a stroke affect?", {"brain", "motor cortex"} | BROADER),
-    ("what does multiple sclerosis affect", {"myelin sheath", "nerve fiber", "brain", "spinal cord", "leg"} | BROADER),
+    # 25.2: the myelin sheath covering nerve fibers; that MS affects the fibres themselves is inferred
+    # (affects, then part of), not asserted, and this form lists asserted facts
+    ("what does multiple sclerosis affect", {"myelin sheath", "brain", "spinal cord", "leg"} | BROADER),
 ]
 
 

@@ -21,7 +21,8 @@ from conftest import DATA, REPO
 ARTICLE = REPO / "ontology" / "source" / "why-cant-i-lift-my-leg.txt"
 BODY_LINES = 33  # the last three lines of the page are headlines of unrelated pages
 HEADINGS = (1, 5, 13, 21, 29)
-MODALITIES = {"always", "typically", "often", "commonly", "can", "may", "less commonly", "especially"}
+MODALITIES = {"always", "typically", "often", "commonly", "can", "may", "less commonly", "especially",
+              "for example", "not"}
 LEVELS = ["seek medical guidance", "consult a healthcare professional", "urgent evaluation",
           "immediate medical attention"]
 OUT = "out-of-scope"

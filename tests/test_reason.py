@@ -38,8 +38,11 @@ URGENT_SIGNS = {"groin numbness", "loss of bowel or bladder control", "sudden se
                 "rapidly progressing weakness", "inability to bear weight"}
 # Found by HermiT, not OWL 2 RL: through the chain affects o partOf -> affects across existentials, and
 # through an "or" inside an existential (sciatica has mechanism some compression or irritation).
+# The hip joint conditions are found through the labrum and the hip cartilage, parts of the hip joint.
 CHAIN_ONLY = {(LEGKG + "HerniatedDisc", LEGKG + "NerveCondition"),
-              (LEGKG + "Sciatica", LEGKG + "NerveCompressionCondition")}
+              (LEGKG + "Sciatica", LEGKG + "NerveCompressionCondition"),
+              (LEGKG + "HipOsteoarthritis", LEGKG + "HipJointCondition"),
+              (LEGKG + "LabralTear", LEGKG + "HipJointCondition")}
 
 
 def _iri(name: str) -> str:
