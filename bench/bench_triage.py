@@ -12,7 +12,6 @@ Example:
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -50,23 +49,8 @@ def report(scores: dict, mode: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--process", action="store_true", help="run the legkg command once per vignette")
-    parser.add_argument("--legkg", default=gold.default_legkg(), help="the legkg command for --process")
-    parser.add_argument("--write", type=Path, help="write the Markdown report here")
-    args = parser.parse_args(argv)
-    from legkg.store.local import open_backend
-
-    backend = open_backend()
-    run = gold.run_triage_process(args.legkg) if args.process else gold.run_triage_library(backend)
-    scores = gold.score_triage(gold.read("triage-vignettes.tsv"), backend, run)
-    text = report(scores, "whole processes" if args.process else "library")
-    if args.write:
-        from legkg.store.files import atomic_write
-
-        atomic_write(args.write, text.encode("utf-8"))
-    print(text, end="")
-    return 0
+    return gold.bench_main(argv, __doc__, "vignette", "triage-vignettes.tsv",
+                           (gold.run_triage_process, gold.run_triage_library), gold.score_triage, report)
 
 
 if __name__ == "__main__":

@@ -273,3 +273,29 @@ def _mean(values: Iterable[float | bool]) -> float:
 def default_legkg() -> str:
     """The ``legkg`` command beside this Python."""
     return str(Path(sys.executable).parent / "legkg")
+
+
+def bench_main(argv: list[str] | None, doc: str, item: str, table: str, runners: tuple[Callable, Callable],
+               score: Callable, report: Callable[[dict, str], str]) -> int:
+    """The command line both benchmarks share: run the gold set, print the report, optionally write it.
+
+    ``runners`` is (process runner factory, library runner factory); ``score`` scores the rows.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--process", action="store_true", help=f"run the legkg command once per {item}")
+    parser.add_argument("--legkg", default=default_legkg(), help="the legkg command for --process")
+    parser.add_argument("--write", type=Path, help="write the Markdown report here")
+    args = parser.parse_args(argv)
+    from legkg.store.local import open_backend
+
+    backend = open_backend()
+    run = runners[0](args.legkg) if args.process else runners[1](backend)
+    text = report(score(read(table), backend, run), "whole processes" if args.process else "library")
+    if args.write:
+        from legkg.store.files import atomic_write
+
+        atomic_write(args.write, text.encode("utf-8"))
+    print(text, end="")
+    return 0
