@@ -21,6 +21,7 @@ NOT_METHODS = {
     "link": "loads a vocabulary once into the cache; open(linked=[...]) reads it",
     "release": "writes release files; use legkg.publish.release.build_release",
     "endpoint": "checks a server's copy of the graph; a server administration command",
+    "site": "writes a static web site; use legkg.publish.web.static.write_site",
 }
 # Commands whose method has another name.
 RENAMED = {"query": "query"}

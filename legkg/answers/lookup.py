@@ -103,7 +103,7 @@ def describe(backend: Backend, term: str) -> list[dict]:
     order = {"resolved from": -1, "definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
              "background": 4, "urgency rank": 5, **{f: 6 + i for i, f in enumerate(MATCH_FIELDS.values())}}
     rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
-    way = {"out": 0, "in": 1, "code": 2}
+    way = {"out": 0, "in": 1}
     facts.sort(key=lambda f: (way[f["direction"]], f["field"], str(f["value"]).casefold()))
     return rows + _dedupe(facts)
 

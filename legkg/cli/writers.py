@@ -117,17 +117,15 @@ def wrap(text: str, indent: str, cols: int, hang: int = 0) -> str:
 
 
 def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
-    """Readable text for ``describe``: a heading, annotations, relations, codes, then each source once."""
+    """Readable text for ``describe``: a heading, annotations (codes among them), relations, then each source once."""
     if not rows:
         return
     cols = width(out)
     head = rows[0]
     out.write(f"{_cell(head['label'])} ({_cell(head['id'])})\n")
-    facts, codes, sources, stated = [], [], {}, []
+    facts, sources, stated = [], {}, []
     for r in rows:
-        if r["direction"] == "code":
-            codes.append(r)
-        elif r["direction"]:
+        if r["direction"]:
             facts.append(r)
         elif r["field"] == "article sentence":  # listed once, under sources
             stated.append(sources.setdefault(_cell(r["value"]), len(sources) + 1))
@@ -148,16 +146,6 @@ def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
                 note = f" [{n}]"
             line = f"  {said(f).ljust(field_width)}  {_cell(f['value'])} ({_cell(f['value_id'])}){note}"
             out.write(textwrap.fill(line, cols, subsequent_indent=" " * (field_width + 6), break_long_words=False,
-                                    break_on_hyphens=False) + "\n")
-    if codes:
-        out.write("codes in other vocabularies:\n")
-        by_predicate: dict[str, list[str]] = {}
-        for c in codes:
-            by_predicate.setdefault(c["field"], []).append(_cell(c["value"]))
-        field_width = max(len(k) for k in by_predicate)
-        for predicate, values in by_predicate.items():
-            out.write(textwrap.fill(f"  {predicate.ljust(field_width)}  {' '.join(values)}", cols,
-                                    subsequent_indent=" " * (field_width + 4), break_long_words=False,
                                     break_on_hyphens=False) + "\n")
     if sources:
         out.write("sources:\n")
