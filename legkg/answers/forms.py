@@ -6,9 +6,9 @@ clinical knowledge: what the article says always comes from the graph.
 
 Example:
     >>> from legkg.store.local import open_backend
-    >>> a = Asker(open_backend(), "which conditions are sudden?")
-    >>> [r["label"] for r in _sudden_or_frequency(a).rows]
-    ['stroke']
+    >>> a = Asker(open_backend(), "what are the symtoms of sciatica?")
+    >>> a.q, [m.entity.label for m in a.mentions]
+    ('what are the symptoms of sciatica', ['sciatica'])
 """
 
 from __future__ import annotations
@@ -58,7 +58,6 @@ QUESTION_WORDS = FUNCTION_WORDS | KIND_WORDS | {
 # Question words a misspelling is corrected to ("symtoms" is "symptoms").
 FORM_WORDS = ["symptoms", "conditions", "causes", "treatment", "treated", "worse", "better", "mechanisms",
               "affect", "indicate", "urgent", "common", "sudden", "difference", "located"]
-STRUCTURAL = ("partOf", "locatedIn", "hasPart", "locationOf", "originatesIn")
 
 
 class Answer:

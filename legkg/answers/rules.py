@@ -27,7 +27,7 @@ WHAT_TO_DO = (r"\b(what (should|can|do|must) (i|we|you|he|she) do|what to do|wha
               r"should i (see|go|get|worry|call)|what now|what next|do i need)\b")
 
 
-def _level_answer(a: Asker, form: str, result: dict, mentions: list[Mention]) -> Answer:
+def _level_answer(form: str, result: dict, mentions: list[Mention]) -> Answer:
     """One row: the level the inputs warrant, why, and the sentence behind it."""
     top = result["reasons"][0] if result["reasons"] else {}
     row = {"id": result["level_id"], "label": result["level"], "rank": result["rank"],
@@ -43,7 +43,7 @@ def _what_to_do(a: Asker) -> Answer | None:
     signs = a.of("symptom")
     situations = a.of("situation")
     if not signs and not situations:
-        signs = []  # the article's general advice covers anyone who cannot lift a leg
+        # the article's general advice covers anyone who cannot lift a leg
         columns, levels = run_canned(a.backend, "urgency-levels")
         base = next((r for r in levels if r.get("baseline") in (True, "true")), None)
         if base is None:
@@ -53,7 +53,7 @@ def _what_to_do(a: Asker) -> Answer | None:
         return Answer("what should I do with <symptom> / after <situation>?", ["urgency-levels"],
                       ["id", "label", "rank", "because", "source", "note"], [row], a.mentions)
     result = triage(a.backend, [m.entity.id for m in signs], [m.entity.id for m in situations])
-    return _level_answer(a, "what should I do with <symptom> / after <situation>?", result,
+    return _level_answer("what should I do with <symptom> / after <situation>?", result,
                          [m for m in a.mentions if m.entity.kind != "urgency"])
 
 
