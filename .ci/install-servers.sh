@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 DIR="${LEGKG_TOOLS_DIR:-$HOME/.cache/legkg-tools}"
 OXIGRAPH_VERSION="${OXIGRAPH_VERSION:-0.5.13}"
 RDFLIB_ENDPOINT_VERSION="${RDFLIB_ENDPOINT_VERSION:-0.6.3}"
-COMUNICA_VERSION="${COMUNICA_VERSION:-4}"   # 5.x needs a newer Node than Debian's 20
+COMUNICA_VERSION="${COMUNICA_VERSION:-4.5.0}"   # the latest 4.x; 5.x needs a newer Node than Debian's 20
 mkdir -p "$DIR"
 status=0
 

@@ -2,8 +2,8 @@
 
 Every question of tests/test_competency.py runs with ``--endpoint`` pointing at each
 server and must give the same answers as the embedded store. Fuseki, Oxigraph and
-Virtuoso are loaded by ``legkg push``; rdflib-endpoint serves the file ``legkg export``
-writes.
+Virtuoso are loaded by ``legkg push``; rdflib-endpoint and Comunica serve the file
+``legkg export`` writes.
 """
 
 from __future__ import annotations
@@ -28,10 +28,8 @@ def served() -> Iterator[str]:
     server.stop()
 
 
-# Comunica is left out: version 4.5 takes minutes over any join opened by a VALUES block, which is
-# how legkg binds parameters remotely (tests/test_servers.py asks it the rest).
 SERVERS = {"serve": "served", "fuseki": "pushed", "oxigraph": "oxigraph", "virtuoso": "virtuoso",
-           "rdflib-endpoint": "rdflib_endpoint"}
+           "rdflib-endpoint": "rdflib_endpoint", "comunica": "comunica"}
 
 
 @pytest.fixture(autouse=True, scope="module", params=list(SERVERS))
