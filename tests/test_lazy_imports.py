@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 
@@ -33,4 +34,15 @@ def test_a_query_imports_no_heavy_library() -> None:
 
 def test_help_imports_no_heavy_library() -> None:
     loaded = _modules("--help")
+    assert not [m for m in HEAVY if m in loaded], sorted(m for m in HEAVY if m in loaded)
+
+
+def test_a_remote_query_imports_no_heavy_library() -> None:
+    """The remote path sends its requests with urllib (docs/architecture.md says why not SPARQLWrapper)."""
+    with socket.socket() as s:  # a port nothing listens on: the request is built and sent, then refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    loaded = _modules("--endpoint", f"http://127.0.0.1:{port}/sparql", "conditions", "--anatomy", "sciatic nerve",
+                      "--format", "json")
+    assert "legkg.store.remote" in loaded and "urllib.request" in loaded
     assert not [m for m in HEAVY if m in loaded], sorted(m for m in HEAVY if m in loaded)
