@@ -33,6 +33,7 @@ GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application
 MAX_BODY = 1 << 20
 ENDPOINT_PATH = "/sparql"
 ENDPOINT_PATHS = ("/sparql", "/query", "/")
+CLOSE = {"Connection": "close"}  # for a request whose body is left unread: the connection cannot go on
 READ_SECONDS = 30.0  # a client must send its whole request within this time
 
 
@@ -155,7 +156,10 @@ def web_page(method: str, path: str, query: str, headers: Mapping[str, str]) -> 
 def _handler(server: SparqlServer):
     class Handler(BaseHTTPRequestHandler):
         server_version = "legkg-serve"
-        timeout = READ_SECONDS  # a client that stalls mid-request is dropped
+        protocol_version = "HTTP/1.1"  # connections are kept open between requests
+        timeout = READ_SECONDS  # a client that stalls mid-request, or stays idle this long, is dropped
+        disable_nagle_algorithm = True  # small answers go out at once
+        wbufsize = 1 << 16  # headers and body leave in one write (flushed after each request)
 
         def log_message(self, *args) -> None:  # quiet: no line per request
             pass
@@ -168,6 +172,10 @@ def _handler(server: SparqlServer):
                 self.send_header("X-Legkg-Warning", note)
             for k, v in dict(extra).items():
                 self.send_header(k, v)
+            sent_body = self.headers.get("Content-Length", "0").strip() not in ("", "0") \
+                or "Transfer-Encoding" in self.headers
+            if self.command != "POST" and sent_body and "Connection" not in extra:
+                self.send_header("Connection", "close")  # its body is left unread: the connection cannot go on
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -205,15 +213,15 @@ def _handler(server: SparqlServer):
         def do_POST(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
             if url.path not in ENDPOINT_PATHS:
-                return self._text(404, f"not found: send queries to {ENDPOINT_PATH}")
+                return self._text(404, f"not found: send queries to {ENDPOINT_PATH}", extra=CLOSE)
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                return self._text(411, "send the body with a Content-Length")
+                return self._text(411, "send the body with a Content-Length", extra=CLOSE)
             text = self.headers.get("Content-Length", "0").strip()
             if not text.isdigit():  # also refuses -1 and other signs
-                return self._text(400, "bad Content-Length")
+                return self._text(400, "bad Content-Length", extra=CLOSE)
             length = int(text)
             if length > MAX_BODY:
-                return self._text(413, f"request body over {MAX_BODY} bytes")
+                return self._text(413, f"request body over {MAX_BODY} bytes", extra=CLOSE)
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if media == "application/sparql-update":
