@@ -1,15 +1,18 @@
 """Load test of `legkg serve` on 127.0.0.1: concurrent clients, malformed and pathological queries mixed in.
 
-Starts the server as a real process; client processes (several threads each) send a fixed
-number of queries per client: mostly well-formed canned-style queries, 1 in 50 malformed
-and 1 in 500 pathological (cartesian products over the time limit, an ORDER BY over the
-memory limit, 20,000 nested groups, a SERVICE call, a negative Content-Length). Reports
+Starts the server as a real process and waits until its start-up work (rendering the web
+pages) is done; client processes (several threads each) then send a fixed number of queries
+per client, each client over one kept-alive HTTP/1.1 connection as browsers and SPARQL
+libraries do: mostly well-formed queries, 1 in 50 malformed and 1 in 500 pathological
+(cartesian products over the time limit, an ORDER BY over the memory limit, 20,000 nested
+groups, a SERVICE call, a negative Content-Length), spread evenly over the run. Reports
 failures of well-formed queries (goal: zero), latency percentiles of well-formed queries
-(goal: p99 under 100 ms) and the server's memory, all its processes, sampled every 0.2 s
-(goal: under 1 GiB throughout).
+(goal: p99 under 100 ms), the server's memory, all its processes, sampled every 0.2 s (goal:
+under 1 GiB throughout), and the processor time server and clients used per query. The
+server keeps no answer cache. A second, shorter run opens a new connection per query.
 
 Example:
-    python bench/bench_serve.py --clients 20 --per-client 5000 --write bench/serve-results.md
+    python bench/bench_serve.py --write bench/serve-results.md
 """
 
 from __future__ import annotations
@@ -54,17 +57,8 @@ def free_port() -> int:
 
 def rss_kib(pid: int) -> int:
     """Resident memory of a process and its children, in KiB."""
-    pids = [pid]
-    for p in os.listdir("/proc"):
-        if p.isdigit():
-            try:
-                with open(f"/proc/{p}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        pids.append(int(p))
-            except OSError:
-                continue
     total = 0
-    for p in pids:
+    for p in [pid, *children(pid)]:
         try:
             with open(f"/proc/{p}/status") as f:
                 total += next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
@@ -206,22 +200,24 @@ def main() -> None:
     parser.add_argument("--slow-every", type=int, default=500, help="every Nth query is pathological")
     parser.add_argument("--bad-every", type=int, default=50, help="every Nth query is malformed")
     parser.add_argument("--query-timeout", type=float, default=2.0)
-    parser.add_argument("--new-connections", action="store_true",
-                        help="open a connection per query instead of keeping one per client")
+    parser.add_argument("--new-connections-per-client", type=int, default=500, metavar="N",
+                        help="then a second, shorter run whose clients open a connection per query (0: skip it)")
     parser.add_argument("--serve-option", action="append", default=[], metavar="OPTION",
                         help="pass an option to legkg serve (e.g. --serve-option=--workers=3); repeatable")
     parser.add_argument("--write", type=Path)
     args = parser.parse_args()
-    result = run(args, keep_alive=not args.new_connections)
-    report = describe(args, result)
+    results = [run(args, args.per_client, keep_alive=True)]
+    if args.new_connections_per_client:
+        results.append(run(args, args.new_connections_per_client, keep_alive=False))
+    report = "\n".join(describe(args, r) for r in results)
     print(report)
     if args.write:
         args.write.write_text(report, encoding="utf-8")
-    if result["well-formed failed"]:
+    if any(r["well-formed failed"] for r in results):
         raise SystemExit(1)
 
 
-def run(args, keep_alive: bool) -> dict:
+def run(args, per_client: int, keep_alive: bool) -> dict:
     """Start a server, load it with the clients, and return what was measured."""
     port = free_port()
     legkg = str(Path(sys.executable).parent / "legkg")
@@ -254,7 +250,7 @@ def run(args, keep_alive: bool) -> dict:
         started = time.perf_counter()
         for threads in per_process:
             recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=client_process, args=(port, threads, args.clients, args.per_client, first,
+            proc = ctx.Process(target=client_process, args=(port, threads, args.clients, per_client, first,
                                                             args.bad_every, args.slow_every, keep_alive, send))
             proc.start()
             pipes.append(recv)
@@ -275,7 +271,7 @@ def run(args, keep_alive: bool) -> dict:
     if os.environ.get("BENCH_SERVE_DUMP"):
         Path(os.environ["BENCH_SERVE_DUMP"]).write_text(json.dumps(rows))
     return measure(rows, elapsed, memory, idle, stderr) | {
-        "keep-alive": keep_alive, "load": (load_before, load_after), "settled": settled,
+        "keep-alive": keep_alive, "per client": per_client, "load": (load_before, load_after), "settled": settled,
         "client cpu": sum(cpu for _, cpu in answers), "server cpu": server_cpu}
 
 
@@ -302,9 +298,9 @@ def describe(args, r: dict) -> str:
     idle, mean, peak = r["memory MiB"]
     total, elapsed = r["total"], r["elapsed"]
     lines = [
-        f"Load test of legkg serve ({args.clients} clients x {args.per_client} queries = {total}, 1 in "
+        f"Load test of legkg serve ({args.clients} clients x {r['per client']} queries = {total}, 1 in "
         f"{args.slow_every} pathological, 1 in {args.bad_every} malformed, {args.query_timeout:g} s query limit, "
-        f"{' '.join(args.serve_option) or 'default memory limit and workers'}, "
+        f"{' '.join(['legkg serve', *args.serve_option]) if args.serve_option else 'default limits and workers'}, "
         f"{'one kept-alive connection per client' if r['keep-alive'] else 'a new connection per query'}, "
         f"no answer cache, clients and server on the same {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; "
         f"load average {r['load'][0]:.1f} before the run and {r['load'][1]:.1f} after; "

@@ -15,8 +15,11 @@ Example:
 
 from __future__ import annotations
 
+import email.utils
+import functools
 import socket
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -61,7 +64,7 @@ class SparqlServer:
     """The endpoint: an HTTP server plus the query workers (:class:`legkg.publish.workers.WorkerPool`)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 3030, ontology: Path | None = None,
-                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 2, memory: int = 256 << 20,
+                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 3, memory: int = 256 << 20,
                  allow_service_hosts: Iterable[str] = (), heavy_workers: int = 1) -> None:
         from legkg.publish.workers import WorkerPool
 
@@ -164,6 +167,9 @@ def _handler(server: SparqlServer):
         def log_message(self, *args) -> None:  # quiet: no line per request
             pass
 
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return _http_date(int(time.time() if timestamp is None else timestamp))
+
         def _reply(self, status: int, media: str, body: bytes, note: str = "", extra: Mapping[str, str] = ()) -> None:
             self.send_response(status)
             self.send_header("Content-Type", media)
@@ -238,6 +244,12 @@ def _handler(server: SparqlServer):
         do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
     return Handler
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date(second: int) -> str:
+    """The Date header for a second (made once per second, not once per answer)."""
+    return email.utils.formatdate(second, usegmt=True)
 
 
 def _has_web() -> bool:
