@@ -152,6 +152,26 @@ def client_process(port: int, threads: int, clients: int, per_client: int, first
     out.close()
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+MARK_START = "<!-- bench-serve:start (written by bench/bench_serve.py; do not edit) -->"
+MARK_END = "<!-- bench-serve:end -->"
+
+
+def readme_line(readme: Path, r: dict, results: Path) -> None:
+    """Put the main run's figures in the README, between its marks."""
+    text = readme.read_text(encoding="utf-8")
+    if MARK_START not in text:
+        return
+    link = os.path.relpath(results.resolve(), readme.parent)
+    line = (f"`legkg serve` under {r['total']:,} queries from {r['clients']} clients (1 in 50 malformed, 1 in 500 "
+            f"pathological, {os.cpu_count()} cores shared with the clients): {r['well-formed failed']} well-formed "
+            "queries failed, p99 "
+            f"{r['latency ms'][2]:.0f} ms, peak memory {r['memory MiB'][2]:.0f} MiB ([{link}]({link})).\n")
+    head, rest = text.split(MARK_START, 1)
+    _, tail = rest.split(MARK_END, 1)
+    readme.write_text(f"{head}{MARK_START}\n{line}{MARK_END}{tail}", encoding="utf-8")
+
+
 def cpu_seconds_tree(pid: int) -> float:
     """Processor seconds used by a process, its live children and the children it has reaped."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -213,6 +233,7 @@ def main() -> None:
     print(report)
     if args.write:
         args.write.write_text(report, encoding="utf-8")
+        readme_line(README, results[0], args.write)
     if any(r["well-formed failed"] for r in results):
         raise SystemExit(1)
 
@@ -271,7 +292,8 @@ def run(args, per_client: int, keep_alive: bool) -> dict:
     if os.environ.get("BENCH_SERVE_DUMP"):
         Path(os.environ["BENCH_SERVE_DUMP"]).write_text(json.dumps(rows))
     return measure(rows, elapsed, memory, idle, stderr) | {
-        "keep-alive": keep_alive, "per client": per_client, "load": (load_before, load_after), "settled": settled,
+        "keep-alive": keep_alive, "per client": per_client, "clients": args.clients,
+        "load": (load_before, load_after), "settled": settled,
         "client cpu": sum(cpu for _, cpu in answers), "server cpu": server_cpu}
 
 
