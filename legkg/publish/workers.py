@@ -2,8 +2,8 @@
 
 Every query starts in the quick lane with a short budget: 0.5 s of processor time (so a
 busy machine does not make a cheap query look heavy), or 2 s in all. A query past it is stopped,
-remembered as heavy, and run again in the heavy lane, which
-has its own workers and a bounded queue; queries already known as heavy go there
+remembered as heavy, and run again in the heavy lane, which has its own workers and a bounded
+queue; queries already known as heavy (also those stopped at the memory limit) go there
 directly. Each worker is watched for time and resident memory: over either limit it is
 ended and replaced, and the answer says which limit stopped the query; a worker that
 dies on its own is reported as crashed.
@@ -31,7 +31,8 @@ TEXT = "text/plain; charset=utf-8"
 QUICK_SECONDS = 0.5  # the quick lane's budget per query
 HEAVY_WAITING = 32  # heavy queries that may wait for a heavy worker; more get 503 at once
 STARTUP_SECONDS = 120.0  # a new worker must load its store within this time
-_SLOW = object()
+_SLOW = object()  # past the quick lane's budget
+_OVER_MEMORY = object()  # past the memory limit in the quick lane
 GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "xml": "application/rdf+xml",
                "jsonld": "application/ld+json"}
 
@@ -278,13 +279,13 @@ class WorkerPool:
             else:
                 started = time.monotonic()
                 answer = self._run_on(worker, self.quick, message, self.timeout, final=False)
+                if answer is _OVER_MEMORY:  # stopped, and sent to the heavy lane next time: the quick lane's
+                    self._remember_heavy(key)  # workers are not ended again and again for it
+                    return self._memory_answer()
                 if answer is not _SLOW:
                     return answer
                 spent = time.monotonic() - started
-                with self._lock:
-                    self._known_heavy[key] = None
-                    while len(self._known_heavy) > 1024:
-                        self._known_heavy.popitem(last=False)
+                self._remember_heavy(key)
         if not self._waiting.acquire(blocking=False):
             return 503, TEXT, b"too many long-running queries are waiting; try again later\n", ""
         try:
@@ -299,6 +300,16 @@ class WorkerPool:
             with self._lock:  # quick after all (it was slowed by others): back to the quick lane next time
                 self._known_heavy.pop(key, None)
         return answer
+
+    def _remember_heavy(self, key: str) -> None:
+        with self._lock:
+            self._known_heavy[key] = None
+            while len(self._known_heavy) > 1024:
+                self._known_heavy.popitem(last=False)
+
+    def _memory_answer(self) -> tuple[int, str, bytes, str]:
+        message = f"query stopped: over the {self.memory >> 20} MiB memory limit (--query-memory)\n"
+        return 503, TEXT, message.encode(), ""
 
     def _run_on(self, worker: _Worker, lane: _Lane, message: bytes, budget: float, final: bool):
         try:
@@ -324,8 +335,7 @@ class WorkerPool:
                 return 503, TEXT, message.encode(), ""
             if resident_bytes(worker.process.pid) > self.memory:
                 lane.replace(worker)
-                message = f"query stopped: over the {self.memory >> 20} MiB memory limit (--query-memory)\n"
-                return 503, TEXT, message.encode(), ""
+                return self._memory_answer() if final else _OVER_MEMORY
         try:
             head, _, body = worker.conn.recv_bytes().partition(b"\n")
         except (EOFError, OSError):

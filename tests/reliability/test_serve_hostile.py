@@ -74,10 +74,17 @@ def test_memory_limit_stops_a_query_and_says_which_limit() -> None:
     server = SparqlServer(port=0, timeout=120.0, workers=1, memory=128 << 20)  # time enough to reach the memory
     server.start()
     try:
-        status, body, took = _ask(server.url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } "
-                                              "ORDER BY ?a ?l", timeout=150)
+        query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l"
+        status, body, took = _ask(server.url, query, timeout=150)
         assert status == 503 and b"128 MiB memory limit" in body, body
         assert _ask(server.url, "ASK {}")[0] == 200
+        deadline = time.monotonic() + 60
+        while len(server.pool.quick.all) < 2 and time.monotonic() < deadline:  # its worker and a loaded spare
+            time.sleep(0.1)
+        quick = {w.process.pid for w in server.pool.quick.all}
+        status, body, took = _ask(server.url, query, timeout=150)  # sent again: the heavy lane stops it
+        assert status == 503 and b"128 MiB memory limit" in body, body
+        assert {w.process.pid for w in server.pool.quick.all} == quick  # no quick worker was ended for it
     finally:
         server.stop()
 
