@@ -5,7 +5,9 @@ time or memory limit is stopped by ending its worker, and cheap queries never
 wait behind heavy ones. Answers are cut to a row limit; updates, and SERVICE
 clauses to hosts the operator has not allowed, are refused with 403. GET and
 HEAD requests for other paths go to ``legkg.publish.web.handle`` when that
-module exists. It binds to loopback unless told otherwise.
+module exists. It speaks HTTP/1.1 and keeps each client's connection open between
+requests (closing it after a request whose body it did not read). It binds to loopback
+unless told otherwise.
 
 Example:
     server = SparqlServer(host="127.0.0.1", port=0)
