@@ -8,6 +8,7 @@ Example:
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Settings:
     asserted: bool = False
     linked: tuple[str, ...] = ()
     follow_redirects: bool = False
+    preload: object = field(default=None, repr=False)  # a legkg.store.preload.Preload started before Click
     _backend: object = field(default=None, repr=False)
 
     def backend(self):
@@ -45,14 +47,18 @@ class Settings:
         printed on stderr as one line each.
         """
         if self._backend is None:
-            import warnings
-
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with echo_warnings():
                 self._open_backend()
-            for w in caught:
-                click.echo(f"warning: {w.message}", err=True)
         return self._backend
+
+    def term_index(self):
+        """The term index; the embedded store's is read from its cache without loading the store when it can be."""
+        from legkg.store.terms import TermIndex, embedded_index
+
+        if self._backend is not None or self.endpoint or self.linked:
+            return TermIndex.load(self.backend())
+        with echo_warnings():
+            return embedded_index(self.ontology, self.asserted)
 
     def graph(self):
         """The :class:`legkg.api.KnowledgeGraph` over this backend, for commands that use the Python API."""
@@ -78,7 +84,8 @@ class Settings:
         if self._backend is None:
             from legkg.store.local import open_backend
 
-            self._backend = open_backend(self.ontology, asserted=self.asserted)
+            self._backend = open_backend(self.ontology, asserted=self.asserted,
+                                         preloaded=self.preload.take if self.preload is not None else None)
 
     def remote(self, url: str):
         """A remote backend for ``url`` with the endpoint options given to legkg."""
@@ -87,6 +94,18 @@ class Settings:
         return RemoteBackend(url, self.user, timeout=self.timeout, user_agent=self.user_agent or USER_AGENT,
                              server=self.server, update_url=self.update_url, store_url=self.store_url,
                              auth=self.auth, follow_redirects=self.follow_redirects)
+
+
+@contextmanager
+def echo_warnings():
+    """Print the warnings raised inside the block on stderr, one line each."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
 
 
 class Seconds(click.ParamType):
@@ -173,14 +192,13 @@ def term_completer(*kinds: str):
 
         from click.shell_completion import CompletionItem
 
-        from legkg.answers.lookup import list_terms
-        from legkg.store.local import open_backend
+        from legkg.store.terms import embedded_index
 
         shell = os.environ.get("_LEGKG_COMPLETE", "").partition("_")[0]
         try:
-            backend = open_backend(ctx.find_root().params.get("ontology"))
+            index = embedded_index(ctx.find_root().params.get("ontology"), quiet=True)
             text = incomplete.lstrip("'\"") or None
-            rows = [r for kind in (kinds or (None,)) for r in list_terms(backend, text, kind)]
+            rows = [r for kind in (kinds or (None,)) for r in index.rows(text, kind)]
         except Exception:  # completion must never break the shell
             return []
         return [CompletionItem(quote_for_shell(r["label"], incomplete, shell), help=r["kind"]) for r in rows]

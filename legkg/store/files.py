@@ -8,7 +8,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import re
 import select
@@ -44,13 +43,28 @@ def content_key(*parts: bytes) -> str:
 
 
 def checksum(data: bytes) -> str:
-    """The checksum a cache file carries of its own content.
+    """The checksum a cache file carries of its own content (SHA-256).
 
     Example:
         >>> checksum(b"abc")[:12]
         'ba7816bf8f01'
     """
+    import hashlib
+
     return hashlib.sha256(data).hexdigest()
+
+
+def quick_check(data: bytes) -> str:
+    """A cheap check of a small cache file's content: its CRC-32 and length, as zip and gzip use.
+
+    It catches a file cut short or changed by accident (a cache holds nothing secret, and
+    whoever can write it could rewrite any checksum), without loading a hash library.
+
+    Example:
+        >>> quick_check(b"abc")
+        '352441c2-3'
+    """
+    return f"{zlib.crc32(data):08x}-{len(data)}"
 
 
 def seal(data: bytes, marker: str) -> bytes:

@@ -14,7 +14,6 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -77,6 +76,8 @@ def load_query(name: str) -> CannedQuery:
     """Load one canned query by file name (without ``.rq``)."""
     path = queries_dir() / f"{name}.rq"
     if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        import difflib
+
         close = difflib.get_close_matches(name[:200], query_names(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see 'legkg query list'"
         shown = name if len(name) <= 60 else name[:59] + "…"
