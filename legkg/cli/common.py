@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
@@ -21,24 +20,21 @@ SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
 SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
 
 
-@dataclass
 class Settings:
-    """What the group's options decided, shared with every command through the context."""
+    """What the group's options decided, shared with every command through the context.
 
-    ontology: Path | None = None
-    endpoint: str | None = None
-    user: str | None = None
-    server: str = "generic"
-    update_url: str | None = None
-    store_url: str | None = None
-    auth: str = "basic"
-    timeout: float = 30.0
-    user_agent: str | None = None
-    asserted: bool = False
-    linked: tuple[str, ...] = ()
-    follow_redirects: bool = False
-    preload: object = field(default=None, repr=False)  # a legkg.store.preload.Preload started before Click
-    _backend: object = field(default=None, repr=False)
+    ``preload`` is the :class:`legkg.store.preload.Preload` started before Click was loaded, if any.
+    """
+
+    def __init__(self, ontology: Path | None = None, endpoint: str | None = None, user: str | None = None,
+                 server: str = "generic", update_url: str | None = None, store_url: str | None = None,
+                 auth: str = "basic", timeout: float = 30.0, user_agent: str | None = None, asserted: bool = False,
+                 linked: tuple[str, ...] = (), follow_redirects: bool = False, preload=None) -> None:
+        self.ontology, self.endpoint, self.user, self.server = ontology, endpoint, user, server
+        self.update_url, self.store_url, self.auth, self.timeout = update_url, store_url, auth, timeout
+        self.user_agent, self.asserted, self.linked = user_agent, asserted, linked
+        self.follow_redirects, self.preload = follow_redirects, preload
+        self._backend = None
 
     def backend(self):
         """The backend, opened on first use: the remote endpoint if one is given, else the embedded store.

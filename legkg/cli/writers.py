@@ -18,7 +18,7 @@ from typing import TextIO
 Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # compiled on first use
 
 
 def printable(text: str) -> str:
@@ -28,8 +28,8 @@ def printable(text: str) -> str:
         >>> printable("sciatica\x1b]0;title\x07")
         'sciatica\\x1b]0;title\\x07'
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
-                        text)
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                  else f"\\u{ord(m.group()):04x}", text)
 
 
 def _cell(value: object) -> str:
