@@ -80,8 +80,10 @@ class Settings:
         if self._backend is None:
             from legkg.store.local import open_backend
 
-            self._backend = open_backend(self.ontology, asserted=self.asserted,
-                                         preloaded=self.preload.take if self.preload is not None else None)
+            preload = self.preload
+            same = preload is not None and preload.source is not None and not self.ontology and not self.asserted
+            self._backend = open_backend(self.ontology, asserted=self.asserted, source=preload.source if same else None,
+                                         preloaded=preload.take if preload is not None else None)
 
     def remote(self, url: str):
         """A remote backend for ``url`` with the endpoint options given to legkg."""

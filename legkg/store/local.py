@@ -171,21 +171,37 @@ def load_source(source: Source) -> ox.Store:
 def cached_store(source: Source) -> ox.Store | None:
     """The derived store parsed from the cache, or None when it is missing, cut short or changed.
 
-    Only a file written by legkg, whole and unchanged (its checksum matches), is parsed, and
-    without re-validation. Reads only: building the store is :func:`load_source`'s job.
+    Reads only: building the store is :func:`load_source`'s job.
     """
-    try:
-        data = unseal((cache_dir() / f"{source.key}.nt").read_bytes(), _MARKER)
-        if not data:
-            return None
-        store = ox.Store()
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-        if source.inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
-            store.extend(q for q in ox.parse(source.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-                         if not isinstance(q.graph_name, ox.DefaultGraph))
-        return store
-    except (OSError, SyntaxError):
+    data = cached_dump(source)
+    if data is None:
         return None
+    try:
+        return parse_dump(data, source.inferred)
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def cached_dump(source: Source) -> bytes | None:
+    """The cached N-Triples of the derived store, if legkg wrote them and they are whole and unchanged
+    (their checksum matches); None otherwise."""
+    try:
+        return unseal((cache_dir() / f"{source.key}.nt").read_bytes(), _MARKER) or None
+    except OSError:
+        return None
+
+
+def parse_dump(data: bytes, inferred: bytes = b"") -> ox.Store:
+    """A store from the cached N-Triples, parsed without re-validation, plus the inferred facts' graph.
+
+    The engine does not hold Python's lock while parsing, so another thread can run meanwhile.
+    """
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
+        store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+                     if not isinstance(q.graph_name, ox.DefaultGraph))
+    return store
 
 
 def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, str]:

@@ -1,9 +1,11 @@
 """Parse the bundled ontology's store on a second thread while the command line is still being read.
 
 The RDF engine parses without holding Python's lock, so a query command's start-up (Click and
-its own modules) and the parse of the cached store run side by side. Only reads: when the
-cache is missing, cut short or stale, the preload yields nothing and the store is built the
-usual way; a store is handed over only to a command asking for the same content key.
+its own modules) and the parse of the cached store run side by side. The cache is read and
+its checksum verified first, on the calling thread; only the parse runs on the other one.
+Only reads: when the cache is missing, cut short or stale, the preload yields nothing and the
+store is built the usual way; a store is handed over only to a command asking for the same
+content key.
 
 Example:
     >>> from legkg.store.source import Source
@@ -21,20 +23,29 @@ class Preload:
 
     def __init__(self) -> None:
         self.key: str | None = None
+        self.source = None  # the legkg.store.source.Source parsed, when there is one
         self._store = None
-        self._thread = threading.Thread(target=self._run, name="legkg-preload", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
+        self._thread: threading.Thread | None = None
         try:
-            from legkg.store.local import cached_store
+            from legkg.store.local import cached_dump
             from legkg.store.source import Source
 
             source = Source(quiet=True)
-            if not source.stale:  # no current inferences: the command warns, and builds its own store
-                self._store = cached_store(source)
-                self.key = source.key
+            data = None if source.stale else cached_dump(source)  # stale: the command warns and builds its own
         except Exception:  # noqa: BLE001 - the command opens the store itself and reports what went wrong
+            return
+        if data is not None:
+            self.key, self.source = source.key, source
+            self._thread = threading.Thread(target=self._parse, args=(data, source.inferred), name="legkg-preload",
+                                            daemon=True)
+            self._thread.start()
+
+    def _parse(self, data: bytes, inferred: bytes) -> None:
+        from legkg.store.local import parse_dump
+
+        try:
+            self._store = parse_dump(data, inferred)
+        except Exception:  # noqa: BLE001 - the command parses the store itself and reports what went wrong
             self._store = None
 
     def take(self, key: str):
@@ -45,4 +56,5 @@ class Preload:
 
     def wait(self) -> None:
         """Wait until the thread has finished (before the process forks or exits)."""
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
