@@ -2,9 +2,9 @@
 
 For every command: ``python -c pass``, ``legkg ...`` (the installed console script) and its
 floor (``bench/floor.py``: the same engine, the same cached data and query, no CLI), run
-interleaved. Reports medians and the ratios to python start-up, checks the goals (query
-commands <= 6x, ``terms`` and completion <= 4x) and writes bench/commands-results.md and the
-table in docs/benchmarks.md.
+interleaved, with ``python -c 'import click'`` for the share Click alone takes. Reports
+medians and the ratios to python start-up, checks the goals (query commands <= 6x, ``terms``
+and completion <= 4x) and writes bench/commands-results.md and the table in docs/benchmarks.md.
 
 Example:
     python bench/bench_commands.py --runs 10
@@ -68,7 +68,8 @@ def main() -> None:
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
         run_once([LEGKG, "terms", "-f", "json"], env)  # fills the cache: derived store and term index
-        jobs = {"python -c pass": ([sys.executable, "-c", "pass"], env)}
+        jobs = {"python -c pass": ([sys.executable, "-c", "pass"], env),
+                "import click": ([sys.executable, "-c", "import click"], env)}
         for name, cli_args, floor_args, _, extra in COMMANDS:
             jobs[f"legkg {name}"] = ([LEGKG, *cli_args], dict(env, **extra))
             jobs[f"floor {name}"] = ([*FLOOR, *floor_args], env)
@@ -84,7 +85,8 @@ def main() -> None:
     base = med["python -c pass"]
     lines = [
         f"{args.runs} interleaved runs each, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
-        f"{time.strftime('%Y-%m-%d')}; python -c pass: {base:.0f} ms (median).",
+        f"{time.strftime('%Y-%m-%d')}; python -c pass: {base:.0f} ms (median); python -c 'import click' "
+        f"(Click alone, which every command loads): {med['import click']:.0f} ms, {med['import click'] / base:.1f}x.",
         "",
         "| command | legkg ms | x python | floor ms | x python | goal | met |",
         "|---|---:|---:|---:|---:|---:|---|",
