@@ -119,12 +119,12 @@ class TermIndex:
 
         Reads one small file: neither the store nor the RDF engine is loaded.
         """
-        from legkg.store.files import cache_dir, quick_check
+        from legkg.store.files import cache_dir, checksum
 
         try:
             cached = json.loads((cache_dir() / f"{key}.terms.json").read_bytes())
             entities = json.dumps(cached["entities"]).encode("utf-8")
-            if cached["check"] == quick_check(entities) and cached["entities"]:  # whole and unchanged
+            if cached["check"] == checksum(entities) and cached["entities"]:  # whole and unchanged
                 return cls([Entity(*e) for e in cached["entities"]])
         except (OSError, ValueError, TypeError, KeyError):
             pass
@@ -134,7 +134,7 @@ class TermIndex:
     def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
-            from legkg.store.files import atomic_write, cache_dir, quick_check
+            from legkg.store.files import atomic_write, cache_dir, checksum
 
             index = cls.cached(key)
             if index is not None:
@@ -144,7 +144,7 @@ class TermIndex:
             data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
             blob = json.dumps(data).encode("utf-8")
             with contextlib.suppress(OSError):
-                atomic_write(path, json.dumps({"check": quick_check(blob), "entities": data}).encode("utf-8"))
+                atomic_write(path, json.dumps({"check": checksum(blob), "entities": data}).encode("utf-8"))
             return index
         return cls._query(backend)
 
