@@ -15,8 +15,8 @@ Example:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from legkg.core.errors import Misuse
 from legkg.core.resources import queries_dir
@@ -24,8 +24,7 @@ from legkg.core.resources import queries_dir
 _PARAM = re.compile(r"^(\w+)\s+\(([\w|]+)\)\s*(.*)$")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A query parameter: its variable name, the kinds of term it takes, and help."""
 
     name: str
@@ -33,8 +32,7 @@ class Param:
     help: str
 
 
-@dataclass(frozen=True)
-class CannedQuery:
+class CannedQuery(NamedTuple):
     """A query file and its header."""
 
     name: str
