@@ -44,6 +44,8 @@ COMMANDS = [
 ]
 MARK_START = "<!-- bench-commands:start (written by bench/bench_commands.py; do not edit) -->"
 MARK_END = "<!-- bench-commands:end -->"
+SUMMARY_START = "<!-- bench-commands-summary:start (written by bench/bench_commands.py) -->"
+SUMMARY_END = "<!-- bench-commands-summary:end -->"
 
 
 def run_once(cmd: list[str], env: dict[str, str]) -> float:
@@ -107,6 +109,22 @@ def main() -> None:
     head, rest = text.split(MARK_START, 1)
     _, tail = rest.split(MARK_END, 1)
     doc.write_text(f"{head}{MARK_START}\n{report}{MARK_END}{tail}", encoding="utf-8")
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(SUMMARY_START, 1)
+    _, tail = rest.split(SUMMARY_END, 1)
+    readme.write_text(f"{head}{SUMMARY_START}{summary(med, base)}{SUMMARY_END}{tail}", encoding="utf-8")
+
+
+def summary(med: dict[str, float], base: float) -> str:
+    """One line for the README: the cold commands' ratios to Python's start-up."""
+    def span(names: list[str]) -> str:
+        low, high = (f"{r:.1f}" for r in sorted(med[f"legkg {n}"] / base for n in names)[::len(names) - 1])
+        return f"{low}x" if low == high else f"{low}-{high}x"
+
+    queries = [name for name, _, _, goal, _ in COMMANDS if goal == 6]
+    return (f"Cold commands: queries {span(queries)} Python's start-up (goal 6x), `terms` and completion "
+            f"{span(['terms', 'completion'])} (goal 4x; Click alone {med['import click'] / base:.1f}x).")
 
 
 if __name__ == "__main__":
