@@ -65,7 +65,7 @@ def link_file(file: Path, name: str, fmt: str | None, force: bool, quiet: bool) 
     \b
     Example:
       legkg link mondo.owl --name mondo
-      legkg link codes.nt.gz --name codes
+      legkg link file codes.nt.gz --name codes
       legkg --with mondo sparql "SELECT ?c ?l WHERE { ?c skos:exactMatch ?m . ?m rdfs:label ?l }"
     """
     from legkg.vocab.linkfile import link_file as run_link

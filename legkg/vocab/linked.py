@@ -35,6 +35,9 @@ LINKED = {"hpo": HPO_GRAPH, "icd10cm": LEGKG + "graph/icd10cm"}  # icd10cm: legk
 RESERVED = (*LINKED, "ontology", "linked-meta")  # names a vocabulary linked from a file may not take
 _META = ox.NamedNode("urn:legkg:linked")
 _KEY_PREFIX = "urn:legkg:key:"
+VOCAB = "urn:legkg:vocab:"  # subject of a vocabulary's state, source, format and triples in the META_GRAPH
+_STATE = ox.NamedNode("urn:legkg:state")
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
 
 
 class _Keys(dict):
@@ -127,6 +130,29 @@ def graph_iri(name: str) -> str:
     return LINKED.get(name) or LEGKG + "graph/" + name
 
 
+def check_name(name: str, builtin: bool = False) -> str:
+    """A vocabulary name: lower-case letters, digits and dashes, starting with a letter; misuse otherwise.
+
+    Example:
+        >>> check_name("mondo")
+        'mondo'
+    """
+    if not _NAME.fullmatch(name or ""):
+        shown = name if len(name) <= 40 else name[:39] + "…"
+        raise Misuse(f"bad vocabulary name {shown!r}: use 1-40 lower-case letters, digits and dashes, "
+                     "starting with a letter (e.g. mondo, snomed-extract)")
+    if not builtin and name in RESERVED:
+        hint = f"; 'legkg link {name}' loads the bundled one" if name in LINKED else ""
+        raise Misuse(f"the name {name!r} is taken by legkg{hint}; choose another --name")
+    return name
+
+
+def loading_names(store: ox.Store) -> list[str]:
+    """Names whose load started and did not finish (killed part-way): their graphs are partial."""
+    return sorted(q.subject.value[len(VOCAB):] for q in store.quads_for_pattern(
+        None, _STATE, ox.Literal("loading"), ox.NamedNode(META_GRAPH)))
+
+
 def linked_names(store: ox.Store | None = None) -> list[str]:
     """The vocabularies linked so far and complete (a load that stopped part-way has no key)."""
     if store is None:
@@ -214,8 +240,6 @@ def _replace_ontology(store: ox.Store, base: LocalBackend, say: Progress) -> Non
     if _key(store, "ontology") == base.cache_key:
         return
     say("copying the ontology into the linked store ...")
-    from legkg.vocab.linkfile import loading_names
-
     named = set(linked_names(store)) | set(loading_names(store))
     keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH, *map(graph_iri, named))}
     store.clear_graph(ox.DefaultGraph())
@@ -247,8 +271,6 @@ def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), 
                 progress: Progress | None = None) -> LinkedBackend:
     """A backend over the ontology and the linked graphs (``legkg link hpo`` or ``legkg link FILE --name NAME``
     must have run)."""
-    from legkg.vocab.linkfile import check_name
-
     for g in graphs:
         check_name(g, builtin=True)
     linked = linked_names()

@@ -33,34 +33,16 @@ import pyoxigraph as ox
 
 from legkg.core.errors import LegkgError, Misuse
 from legkg.vocab import linked as link
+from legkg.vocab.linked import check_name, loading_names
 
 FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE,
            "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 EXTENSIONS = {".nt": "nt", ".ntriples": "nt", ".nq": "nq", ".nquads": "nq", ".ttl": "ttl", ".turtle": "ttl",
               ".trig": "trig", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".rdfxml": "xml"}
 BLOCK = 32 << 20  # bytes of N-Triples per bulk load: bounds the loader's memory
-_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
-_VOCAB = "urn:legkg:vocab:"
-_STATE, _SOURCE, _FORMAT, _TRIPLES = (ox.NamedNode(f"urn:legkg:{p}") for p in ("state", "source", "format", "triples"))
+_VOCAB = link.VOCAB
 Say = Callable[[str], None]
 Tick = Callable[[int, int, int], None]  # bytes read, bytes in all, triples so far (0 if not known yet)
-
-
-def check_name(name: str, builtin: bool = False) -> str:
-    """A vocabulary name: lower-case letters, digits and dashes, starting with a letter; misuse otherwise.
-
-    Example:
-        >>> check_name("mondo")
-        'mondo'
-    """
-    if not _NAME.fullmatch(name or ""):
-        shown = name if len(name) <= 40 else name[:39] + "…"
-        raise Misuse(f"bad vocabulary name {shown!r}: use 1-40 lower-case letters, digits and dashes, "
-                     "starting with a letter (e.g. mondo, snomed-extract)")
-    if not builtin and name in link.RESERVED:
-        hint = f"; 'legkg link {name}' loads the bundled one" if name in link.LINKED else ""
-        raise Misuse(f"the name {name!r} is taken by legkg{hint}; choose another --name")
-    return name
 
 
 def file_format(path: Path, given: str | None = None) -> tuple[str, bool]:
@@ -203,12 +185,6 @@ def _set_meta(store: ox.Store, name: str, **values: str) -> None:
     store.extend([ox.Quad(subject, ox.NamedNode(f"urn:legkg:{k}"), ox.Literal(v), meta) for k, v in values.items()])
 
 
-def loading_names(store: ox.Store) -> list[str]:
-    """Names whose load started and did not finish (killed part-way): their graphs are partial."""
-    return sorted(q.subject.value[len(_VOCAB):] for q in store.quads_for_pattern(
-        None, _STATE, ox.Literal("loading"), ox.NamedNode(link.META_GRAPH)))
-
-
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"))
     return int(rows[0]["n"].value)
@@ -226,7 +202,7 @@ def _recover() -> None:
 
 def _drop(store: ox.Store, graph: ox.NamedNode, say: Say) -> ox.Store:
     """Remove a graph; a big one by copying the rest of the store into a new folder (far faster); the store."""
-    big = sum(1 for _ in zip(range(200_001), store.quads_for_pattern(None, None, None, graph))) > 200_000
+    big = sum(1 for _ in zip(range(20_001), store.quads_for_pattern(None, None, None, graph))) > 20_000
     if not big:
         store.remove_graph(graph)
         store.flush()
