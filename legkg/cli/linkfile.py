@@ -76,8 +76,7 @@ def link_file(file: Path, name: str, fmt: str | None, force: bool, quiet: bool) 
     if line.shown:
         sys.stderr.write("\n")
     state = "loaded" if info["loaded"] else "current, not reloaded"
-    click.echo(f"{info['name']}: {info['triples']:,} triples from {info['source']} as <{info['graph']}> "
-               f"in {info['store']} ({state})")
+    click.echo(f"{info['name']}: {info['triples']:,} triples from {file} as <{info['graph']}> ({state})")
 
 
 @click.command("list")
