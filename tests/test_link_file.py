@@ -244,3 +244,20 @@ def test_python_api_links_and_lists(files: dict[str, Path], tmp_path: Path, monk
 
     with pytest.raises(Misuse, match="bad vocabulary name"):
         kg.link(files["ttl"], "No")
+
+
+def test_reloading_a_big_graph_rebuilds_the_store_and_keeps_the_others(files: dict[str, Path], tmp_path: Path,
+                                                                       env: dict[str, str]) -> None:
+    """Above 20,000 triples a graph is removed by copying the rest of the store, not triple by triple."""
+    path = tmp_path / "big.nt"
+    path.write_text("".join(f"<{SCT}7{i}> <{RDFS}label> \"finding 7{i}\" .\n" for i in range(30_000)),
+                    encoding="utf-8")
+    assert legkg(env, "link", files["nt"], "--name", "sct").returncode == 0
+    assert legkg(env, "link", path, "--name", "big").returncode == 0
+    again = legkg(env, "link", path, "--name", "big", "--force")
+    assert again.returncode == 0 and "(loaded)" in again.stdout, again.stderr
+    assert (count(env, "big"), count(env, "sct")) == (30_000, len(vocabulary()))
+    left = {p.name for p in Path(env["LEGKG_CACHE_DIR"]).glob("linked-store.*")}
+    assert left == {"linked-store.lock"}, "the old and the rebuilt folders are gone"
+    found = rows(legkg(env, "--with", "sct", "--with", "big", "link", "query", "linked-codes", "--format", "json"))
+    assert {(r["id"], r["code"]) for r in found} == set(snomed_codes().items())

@@ -200,13 +200,29 @@ def _recover() -> None:
     shutil.rmtree(new, ignore_errors=True)
 
 
-def _drop(store: ox.Store, graph: ox.NamedNode, say: Say) -> ox.Store:
-    """Remove a graph; a big one by copying the rest of the store into a new folder (far faster); the store."""
+class _Held:
+    """The writable store, held in one place so that it can be closed and reopened (RocksDB allows one
+    handle per folder and process)."""
+
+    def __init__(self) -> None:
+        self.store: ox.Store | None = link._open(read_only=False)
+
+    def reopen(self) -> None:
+        self.store = None
+        import gc
+
+        gc.collect()
+        self.store = link._open(read_only=False)
+
+
+def _drop(held: _Held, graph: ox.NamedNode, say: Say) -> None:
+    """Remove a graph; a big one by copying the rest of the store into a new folder (far faster)."""
+    store = held.store
     big = sum(1 for _ in zip(range(20_001), store.quads_for_pattern(None, None, None, graph))) > 20_000
     if not big:
         store.remove_graph(graph)
         store.flush()
-        return store
+        return
     path = link.store_path()
     new_path = path.with_name(path.name + ".rebuild")
     shutil.rmtree(new_path, ignore_errors=True)
@@ -220,11 +236,15 @@ def _drop(store: ox.Store, graph: ox.NamedNode, say: Say) -> ox.Store:
                 new.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=g, lenient=True)
     new.flush()
     del store, new
+    held.store = None
+    import gc
+
+    gc.collect()  # close both folders before swapping them
     old = path.with_name(path.name + ".old")
     path.rename(old)
     new_path.rename(path)
     shutil.rmtree(old, ignore_errors=True)
-    return link._open(read_only=False)
+    held.reopen()
 
 
 def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False, say: Say | None = None,
@@ -252,8 +272,7 @@ def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False
         key = _fingerprint(path, fmt)
     except OSError as e:
         raise LegkgError(f"cannot read {path}: {e.strerror or e}") from None
-    store_dir = link.store_path()
-    if not force and store_dir.exists():
+    if not force and link.store_path().exists():
         store = link._open(read_only=True)
         if link._key(store, name) == key:
             say(f"{name} is already linked from this copy of {path.name}; not reloading (--force reloads)")
@@ -261,45 +280,45 @@ def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False
         del store
     with link._writer_lock(seconds=600.0):
         _recover()
-        store = link._open(read_only=False)
-        if not force and link._key(store, name) == key:  # another process loaded it while we waited
-            return _summary(store, name, loaded=False)
-        return _link(store, path, name, fmt, zipped, key, say, tick)
+        held = _Held()
+        if not force and link._key(held.store, name) == key:  # another process loaded it while we waited
+            return _summary(held.store, name, loaded=False)
+        return _link(held, path, name, fmt, zipped, key, say, tick)
 
 
-def _link(store: ox.Store, path: Path, name: str, fmt: str, zipped: bool, key: str, say: Say, tick: Tick) -> dict:
+def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, say: Say, tick: Tick) -> dict:
     graph = ox.NamedNode(link.graph_iri(name))
-    before = _meta(store, name)
-    link._clear_key(store, name)  # first: a load stopped part-way leaves the name not linked
-    _set_meta(store, name, state="loading", source=str(path.resolve()), format=fmt)
-    store.flush()
-    if store.contains_named_graph(graph):
+    before = _meta(held.store, name)
+    link._clear_key(held.store, name)  # first: a load stopped part-way leaves the name not linked
+    _set_meta(held.store, name, state="loading", source=str(path.resolve()), format=fmt)
+    held.store.flush()
+    if held.store.contains_named_graph(graph):
         what = "an interrupted load" if before.get("state") == "loading" else f"the previous {name}"
         say(f"removing {what} from the store ...")
-        store = _drop(store, graph, say)
+        _drop(held, graph, say)
     start = time.monotonic()
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
     try:
-        _load(store, path, fmt, zipped, graph, tick)
-        triples = _count(store, graph)
+        _load(held.store, path, fmt, zipped, graph, tick)
+        triples = _count(held.store, graph)
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
     except LegkgError:  # bad data: undo what was loaded (an interrupted load is undone by the next run)
-        store = _drop(store, graph, say)
-        for q in list(store.quads_for_pattern(ox.NamedNode(_VOCAB + name), None, None,
-                                              ox.NamedNode(link.META_GRAPH))):
-            store.remove(q)
-        store.flush()
+        _drop(held, graph, say)
+        for q in list(held.store.quads_for_pattern(ox.NamedNode(_VOCAB + name), None, None,
+                                                   ox.NamedNode(link.META_GRAPH))):
+            held.store.remove(q)
+        held.store.flush()
         raise
-    _set_meta(store, name, state="linked", source=str(path.resolve()), format=fmt, triples=str(triples))
-    link._set_key(store, name, key)
-    store.flush()
-    store.optimize()
+    _set_meta(held.store, name, state="linked", source=str(path.resolve()), format=fmt, triples=str(triples))
+    link._set_key(held.store, name, key)
+    held.store.flush()
+    held.store.optimize()
     say(f"linked {name}: {triples:,} triples in {time.monotonic() - start:.1f} s")
     from legkg.store.local import open_backend
 
-    link._replace_ontology(store, open_backend(), say)  # so the first queries only read
-    return _summary(store, name, loaded=True)
+    link._replace_ontology(held.store, open_backend(), say)  # so the first queries only read
+    return _summary(held.store, name, loaded=True)
 
 
 def _summary(store: ox.Store, name: str, loaded: bool) -> dict:
