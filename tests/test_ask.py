@@ -180,3 +180,27 @@ def test_refusal_names_the_recognised_terms_and_close_forms() -> None:
 def test_empty_question_is_misuse() -> None:
     code, _, err = _ask("   ")
     assert code == 2 and "empty question" in err, err
+
+
+@pytest.mark.parametrize(("question", "absent"), [
+    # The article names no drug, only "medication" in a treatment plan (33.4).
+    ("does ibuprofen help sciatica?", "ibuprofen"),
+    # It never speaks of yoga; standing and walking are what worsen stenosis (17.3).
+    ("does yoga make spinal stenosis worse?", "yoga"),
+])
+def test_answer_says_which_words_the_article_never_uses(question: str, absent: str) -> None:
+    result = CliRunner().invoke(cli, ["ask", question])
+    assert result.exit_code == 0, result.output
+    assert f"Not in the article: {absent}" in result.output
+    as_json = CliRunner().invoke(cli, ["ask", question, "-f", "json"])
+    assert f"not in the article: {absent}".lower() in as_json.stderr.lower()
+    json.loads(as_json.stdout)
+
+
+@pytest.mark.parametrize("question", ["wat makes spinal stenosis worse",
+                                      "My symptoms haven't improved after a few days of rest, what should I do?",
+                                      "which conditions affecting the sciatc nerve cause numbnes"])
+def test_question_words_and_typos_are_not_reported_missing(question: str) -> None:
+    result = CliRunner().invoke(cli, ["ask", question])
+    assert result.exit_code == 0, result.output
+    assert "Not in the article" not in result.output

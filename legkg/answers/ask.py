@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from legkg.answers.forms import FORMS, QUESTION_WORDS, Answer, Asker
+from legkg.answers.forms import FORMS, QUESTION_WORDS, Answer, Asker, close_word
 from legkg.answers.mentions import Mention
 from legkg.answers.rules import RULES
 from legkg.core.errors import AmbiguousTerm, LegkgError, Misuse
@@ -51,6 +51,7 @@ def ask(backend: Backend, question: str) -> Answer:
     for rule in RULES:
         answer = rule(a)
         if answer is not None:
+            answer.not_in_article = unknown_words(a)
             return answer
     recognised = ", ".join(f"{m.entity.label} ({m.entity.kind})" for m in a.mentions) or "no terms"
     raise CannotAnswer(f"I can't answer that. Recognised: {recognised}. Try: {'; '.join(_closest_forms(a))}")
@@ -61,12 +62,8 @@ def _check_scope(a: Asker) -> None:
     if BEYOND_THE_ARTICLE.search(a.q):
         raise CannotAnswer("I can't answer that. The article gives no diagnosis, dosing, ranking of treatments, "
                            f"prognosis or recovery times; ask a healthcare professional. Try: {'; '.join(FORMS[:3])}")
-    vocabulary = a.vocabulary()
     words = a.words
-    mended = a.q.split()  # a misspelt question word ("symtoms") is not an unknown topic
-    covered = {i for m in a.mentions for i in range(m.start, m.end)}
-    unknown = {w for i, w in enumerate(words) if i not in covered and not w.isdigit()
-               and not {w, mended[i]} & (QUESTION_WORDS | vocabulary)}
+    unknown = set(unknown_words(a))
     if not a.mentions and unknown:
         raise CannotAnswer(f"I can't answer that. The article does not speak of {' '.join(sorted(unknown)[:3])}. "
                            f"Try: {'; '.join(FORMS[:3])}")
@@ -83,6 +80,31 @@ def _check_scope(a: Asker) -> None:
     if focus and focus.group(1) in unknown:
         raise CannotAnswer(f"I can't answer that. The article does not speak of {focus.group(1)}. "
                            f"Try: {'; '.join(_closest_forms(a))}")
+
+
+def unknown_words(a: Asker) -> list[str]:
+    """Words of the question that are neither question words nor words of the article's terms.
+
+    An answered question keeps them (``Answer.not_in_article``) so the answer can say that the
+    article does not mention them: "does ibuprofen help sciatica?" is answered with what the
+    article says of treatment, and the reader is told that it never mentions ibuprofen.
+
+    Example:
+        >>> from legkg.store.local import open_backend
+        >>> unknown_words(Asker(open_backend(), "does ibuprofen help sciatica?"))
+        ['ibuprofen']
+    """
+    vocabulary = a.vocabulary()
+    mended = a.q.split()  # a misspelt question word ("symtoms") is not an unknown topic
+    covered = {i for m in a.mentions for i in range(m.start, m.end)}
+    unknown = []
+    for i, w in enumerate(a.words):
+        if i in covered or w.isdigit() or {w, mended[i]} & (QUESTION_WORDS | vocabulary) or w in unknown:
+            continue
+        if len(w) < 5 and close_word(w, sorted(QUESTION_WORDS)) != w:  # "wat" is "what"
+            continue
+        unknown.append(w)
+    return unknown
 
 
 def _closest_forms(a: Asker) -> list[str]:

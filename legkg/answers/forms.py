@@ -35,8 +35,9 @@ QUESTION_WORDS = FUNCTION_WORDS | KIND_WORDS | {
     "common", "commonly", "frequent", "less", "rarer", "rare", "sudden", "suddenly", "urgent", "urgently",
     "serious", "dangerous", "emergency", "red", "flag", "flags", "warning", "doctor", "see", "seek", "help",
     "affect", "affects", "affected", "affecting", "cause", "caused", "causing", "result", "results", "lead", "leads",
-    "due", "because", "reason", "reasons", "worse", "worsen", "worsens", "better", "improve", "improves",
-    "relieve", "relieves", "ease", "eases", "treat", "treated", "treatment", "treatments", "manage", "managed",
+    "due", "because", "reason", "reasons", "worse", "worsen", "worsens", "worsened", "worsening", "better",
+    "improve", "improves", "improved", "improving", "relieve", "relieves", "relieved",
+    "ease", "eases", "treat", "treated", "treatment", "treatments", "manage", "managed",
     "options", "plan", "involve", "involves", "require", "requires", "need", "needs", "control", "controls",
     "cover", "covers", "located", "location", "found", "part", "parts", "body", "impair", "impairs", "hard",
     "difficult", "harder", "feel", "feels", "experience", "mechanism", "mechanisms", "work", "works",
@@ -66,6 +67,7 @@ class Answer:
     def __init__(self, form: str, queries: list[str], columns: list[str], rows: list[dict],
                  mentions: list[Mention]) -> None:
         self.form, self.queries, self.columns, self.rows, self.mentions = form, queries, columns, rows, mentions
+        self.not_in_article: list[str] = []  # words of the question the article never uses
 
     def sparql(self) -> str:
         """The text of every canned query that was run."""

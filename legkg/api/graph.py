@@ -157,13 +157,14 @@ class KnowledgeGraph:
     # --- questions for people ---------------------------------------------------------------
 
     def ask(self, question: str) -> Rows:
-        """Answer a question in plain English; the rows carry ``form`` and ``recognised``."""
+        """Answer a question in plain English; the rows carry ``form``, ``recognised`` and ``not_in_article``."""
         from legkg.answers.ask import ask
 
         answer = ask(self.backend, question)
         rows = Rows(answer.rows, answer.columns)
         rows.form = answer.form
         rows.recognised = [m.entity.label for m in answer.mentions]
+        rows.not_in_article = answer.not_in_article
         return rows
 
     def triage(self, symptom: Terms = None, situation: Terms = None) -> dict:

@@ -35,9 +35,16 @@ def ask(settings: Settings, question: str, show_sparql: bool, fmt: str) -> None:
     answer = answer_question(settings.backend(), question)
     if show_sparql:
         click.echo(answer.sparql() or "# answered from the entity's annotations (describe)", err=True)
+    missing = ""
+    if answer.not_in_article:
+        missing = (f"Not in the article: {', '.join(answer.not_in_article)} (the article never mentions "
+                   f"{'it' if len(answer.not_in_article) == 1 else 'them'}; below is what it does say)")
     if fmt == "table":
         terms = ", ".join(f"{m.entity.label} ({m.entity.kind})" for m in answer.mentions)
-        click.echo(f"Question form: {answer.form}\nRecognised: {terms}\n")
+        click.echo(f"Question form: {answer.form}\nRecognised: {terms}")
+        click.echo(f"{missing}\n" if missing else "")
+    elif missing:
+        click.echo(f"note: {missing}", err=True)
     emit(answer.rows, answer.columns, fmt)
 
 
