@@ -132,14 +132,13 @@ def subtree_root(n: int) -> int:
 def queries(n: int) -> dict[str, str]:
     """The query texts, with their prefixes, for a vocabulary of ``n`` classes."""
     canned = (ROOT / "queries" / "linked" / "linked-codes.rq").read_text(encoding="utf-8")
-    values = " ".join(f"<{m}>" for m in MATCHES)
+    matches = "|".join(f"<{m}>" for m in MATCHES)
     return {
         "canned": PREFIXES + "\n".join(line for line in canned.splitlines() if not line.startswith("#")) + "\n",
         "lookup": PREFIXES + f'SELECT ?c ?label WHERE {{ ?c oboInOwl:hasExactSynonym "disease {n // 2} exact" ; '
                              "rdfs:label ?label }\n",
         "join": PREFIXES + "SELECT DISTINCT ?cond ?code ?class ?label ?parent_label WHERE {\n"
-                           f"  VALUES ?match {{ {values} }}\n"
-                           "  ?cond legkg:affects legkg:SciaticNerve ; ?match ?code .\n"
+                           f"  ?cond legkg:affects legkg:SciaticNerve ; {matches} ?code .\n"
                            "  ?class skos:exactMatch ?code ; rdfs:label ?label ; rdfs:subClassOf ?parent .\n"
                            "  ?parent rdfs:label ?parent_label .\n} ORDER BY ?cond ?code\n",
         "path": PREFIXES + f"SELECT ?d ?label WHERE {{ ?d rdfs:subClassOf* <{OBO}MONDO_{FIRST + subtree_root(n)}> ; "
@@ -420,7 +419,7 @@ def report(results: dict) -> str:
              f"{env['load_before']} at the start, {env.get('load_after', '?')} at the end (1, 5, 15 min). "
              f"Command: `{env['command']}`; it took {env.get('took_min', 0):.0f} min.", "",
              "Every figure is a whole process started afresh (wall time from start to exit; peak RSS of that "
-             "process). Queries: median of "
+             "process; Python's bytecode cache on, as after an install). Queries: median of "
              f"{results['runs']} interleaved runs after one warm-up (Jena `tdb2.tdbquery`: "
              f"{max(1, results['runs'] // 2)}); servers keep running between queries, so their own caches are warm; "
              "the OS file cache is warm too. The vocabulary is OBO-shaped (MONDO-like classes with a label, "
@@ -544,7 +543,18 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write the raw results as JSON")
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
     parser.add_argument("--plot", type=Path, help="write the PNG plot here (needs matplotlib: the bench extra)")
+    parser.add_argument("--report-only", type=Path, metavar="JSON",
+                        help="write the report and plot from a results file of an earlier run, without measuring")
     args = parser.parse_args()
+    if args.report_only:
+        results = json.loads(args.report_only.read_text(encoding="utf-8"))
+        if args.write:
+            args.write.write_text(report(results), encoding="utf-8")
+        if args.plot:
+            plot(results, args.plot)
+        return
+    # as after a normal install, legkg's modules are compiled once, not at every start
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     started = time.monotonic()
     work = args.workdir or Path(tempfile.mkdtemp(prefix="legkg-scale-"))
     work.mkdir(parents=True, exist_ok=True)

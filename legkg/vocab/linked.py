@@ -273,7 +273,8 @@ def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), 
     must have run)."""
     for g in graphs:
         check_name(g, builtin=True)
-    linked = linked_names()
+    store = _open(read_only=True) if store_path().exists() else None  # opened once: a big store takes a while
+    linked = linked_names(store) if store is not None else []
     missing = [g for g in graphs if g not in linked]
     if missing:
         name = missing[0]
@@ -281,7 +282,6 @@ def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), 
         known = f" (linked: {', '.join(linked)})" if linked else ""
         raise LegkgError(f"{name} is not linked yet{known}: run '{how}' first")
     base = open_backend(ontology, asserted=asserted)
-    store = _open(read_only=True)
     if _key(store, "ontology") != base.cache_key:  # the ontology changed: replace its share of the store
         del store
         _copy_ontology(base, progress)
