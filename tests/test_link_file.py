@@ -101,6 +101,8 @@ def test_link_once_then_current_and_force_reloads(files: dict[str, Path], env: d
     assert legkg(env, "link", files["nt"], "--name", "sct").returncode == 0
     again = legkg(env, "link", "file", files["nt"], "--name", "sct")  # the long form is the same command
     assert again.returncode == 0 and "(current, not reloaded)" in again.stdout, again.stdout + again.stderr
+    again = legkg(env, "link", "--name", "sct", files["nt"])  # options first
+    assert again.returncode == 0 and "(current, not reloaded)" in again.stdout, again.stdout + again.stderr
     forced = legkg(env, "link", files["nt"], "--name", "sct", "--force")
     assert forced.returncode == 0 and "(loaded)" in forced.stdout, forced.stderr
     assert count(env, "sct") == len(vocabulary())

@@ -117,8 +117,14 @@ def mappings(vocabulary: str | None, fmt: str, sync: bool, check: bool) -> None:
 class LinkGroup(click.Group):
     """The ``link`` group: a first argument that is none of its commands is a file (``link file``)."""
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in ("--help", "-h"):  # legkg link --name N FILE
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
-        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None and "file" in self.commands:
+        if args and args[0] not in ("--help", "-h") and self.get_command(ctx, args[0]) is None \
+                and "file" in self.commands:
             return "file", self.commands["file"], args
         return super().resolve_command(ctx, args)
 
