@@ -1,5 +1,5 @@
 """Run the CLI with ``python -m legkg``."""
 
-from legkg.cli.main import main
+from legkg.cli.start import main
 
 main()

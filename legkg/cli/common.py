@@ -8,7 +8,7 @@ Example:
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -20,23 +20,21 @@ SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
 SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
 
 
-@dataclass
 class Settings:
-    """What the group's options decided, shared with every command through the context."""
+    """What the group's options decided, shared with every command through the context.
 
-    ontology: Path | None = None
-    endpoint: str | None = None
-    user: str | None = None
-    server: str = "generic"
-    update_url: str | None = None
-    store_url: str | None = None
-    auth: str = "basic"
-    timeout: float = 30.0
-    user_agent: str | None = None
-    asserted: bool = False
-    linked: tuple[str, ...] = ()
-    follow_redirects: bool = False
-    _backend: object = field(default=None, repr=False)
+    ``preload`` is the :class:`legkg.store.preload.Preload` started before Click was loaded, if any.
+    """
+
+    def __init__(self, ontology: Path | None = None, endpoint: str | None = None, user: str | None = None,
+                 server: str = "generic", update_url: str | None = None, store_url: str | None = None,
+                 auth: str = "basic", timeout: float = 30.0, user_agent: str | None = None, asserted: bool = False,
+                 linked: tuple[str, ...] = (), follow_redirects: bool = False, preload=None) -> None:
+        self.ontology, self.endpoint, self.user, self.server = ontology, endpoint, user, server
+        self.update_url, self.store_url, self.auth, self.timeout = update_url, store_url, auth, timeout
+        self.user_agent, self.asserted, self.linked = user_agent, asserted, linked
+        self.follow_redirects, self.preload = follow_redirects, preload
+        self._backend = None
 
     def backend(self):
         """The backend, opened on first use: the remote endpoint if one is given, else the embedded store.
@@ -45,14 +43,18 @@ class Settings:
         printed on stderr as one line each.
         """
         if self._backend is None:
-            import warnings
-
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
+            with echo_warnings():
                 self._open_backend()
-            for w in caught:
-                click.echo(f"warning: {w.message}", err=True)
         return self._backend
+
+    def term_index(self):
+        """The term index; the embedded store's is read from its cache without loading the store when it can be."""
+        from legkg.store.terms import TermIndex, embedded_index
+
+        if self._backend is not None or self.endpoint or self.linked:
+            return TermIndex.load(self.backend())
+        with echo_warnings():
+            return embedded_index(self.ontology, self.asserted)
 
     def graph(self):
         """The :class:`legkg.api.KnowledgeGraph` over this backend, for commands that use the Python API."""
@@ -78,7 +80,10 @@ class Settings:
         if self._backend is None:
             from legkg.store.local import open_backend
 
-            self._backend = open_backend(self.ontology, asserted=self.asserted)
+            preload = self.preload
+            same = preload is not None and preload.source is not None and not self.ontology and not self.asserted
+            self._backend = open_backend(self.ontology, asserted=self.asserted, source=preload.source if same else None,
+                                         preloaded=preload.take if preload is not None else None)
 
     def remote(self, url: str):
         """A remote backend for ``url`` with the endpoint options given to legkg."""
@@ -87,6 +92,18 @@ class Settings:
         return RemoteBackend(url, self.user, timeout=self.timeout, user_agent=self.user_agent or USER_AGENT,
                              server=self.server, update_url=self.update_url, store_url=self.store_url,
                              auth=self.auth, follow_redirects=self.follow_redirects)
+
+
+@contextmanager
+def echo_warnings():
+    """Print the warnings raised inside the block on stderr, one line each."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
 
 
 class Seconds(click.ParamType):
@@ -173,14 +190,13 @@ def term_completer(*kinds: str):
 
         from click.shell_completion import CompletionItem
 
-        from legkg.answers.lookup import list_terms
-        from legkg.store.local import open_backend
+        from legkg.store.terms import embedded_index
 
         shell = os.environ.get("_LEGKG_COMPLETE", "").partition("_")[0]
         try:
-            backend = open_backend(ctx.find_root().params.get("ontology"))
+            index = embedded_index(ctx.find_root().params.get("ontology"), quiet=True)
             text = incomplete.lstrip("'\"") or None
-            rows = [r for kind in (kinds or (None,)) for r in list_terms(backend, text, kind)]
+            rows = [r for kind in (kinds or (None,)) for r in index.rows(text, kind)]
         except Exception:  # completion must never break the shell
             return []
         return [CompletionItem(quote_for_shell(r["label"], incomplete, shell), help=r["kind"]) for r in rows]

@@ -13,46 +13,10 @@ from pathlib import Path
 import click
 
 from legkg import __version__
+from legkg.cli.args import hoist_endpoint_options
 from legkg.cli.common import SERVER_KINDS, Seconds, Settings, check_url, fail
 from legkg.core.errors import LegkgError, Misuse
-
-# Options of the legkg group that may also follow the command name (legkg terms numb --endpoint URL).
-ENDPOINT_OPTIONS = ("--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth")
-
-
-def hoist_endpoint_options(args: list[str]) -> list[str]:
-    """Move endpoint options given after the command name to before it.
-
-    Example:
-        >>> hoist_endpoint_options(["terms", "numb", "--endpoint", "http://h/sparql"])
-        ['--endpoint', 'http://h/sparql', 'terms', 'numb']
-    """
-    front, rest, i = [], [], 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest += args[i:]
-            break
-        name = arg.split("=", 1)[0]
-        if rest and name in ENDPOINT_OPTIONS:
-            if "=" in arg:
-                front.append(arg)
-            else:
-                front += args[i:i + 2]
-                i += 1
-        else:
-            if not rest and not arg.startswith("-") and (not front or front[-1] not in _VALUED):
-                rest.append(arg)  # the command name
-            elif rest:
-                rest.append(arg)
-            else:
-                front.append(arg)
-        i += 1
-    return front + rest
-
-
-_VALUED = ("--ontology", "--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth", "--timeout",
-           "--user-agent", "--with")
+from legkg.store.preload import Preload
 
 
 class LegkgGroup(click.Group):
@@ -181,9 +145,10 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
             raise Misuse(f"{name} is empty; give a value or leave the option out")
     if endpoint:
         check_url(endpoint, "--endpoint")
+    preload = ctx.obj if isinstance(ctx.obj, Preload) else None  # started by legkg.cli.start before Click loaded
     ctx.obj = Settings(ontology=ontology, endpoint=endpoint, user=user, timeout=timeout, user_agent=user_agent,
                        server=server, update_url=update_url, store_url=store_url, auth=auth, asserted=asserted,
-                       linked=tuple(dict.fromkeys(linked)), follow_redirects=follow_redirects)
+                       linked=tuple(dict.fromkeys(linked)), follow_redirects=follow_redirects, preload=preload)
 
 
 # Commands in other modules are imported only when used, so a query does not pay for them.
@@ -197,7 +162,7 @@ LAZY_COMMANDS = {
     "descendants": "legkg.cli.navigate:descendants",
     "paths": "legkg.cli.navigate:paths",
     "tree": "legkg.cli.navigate:tree",
-    "export": "legkg.cli.query:export",
+    "export": "legkg.cli.export:export",
     "push": "legkg.cli.remote:push",
     "endpoint": "legkg.cli.remote:endpoint",
     "ask": "legkg.cli.ask:ask",
@@ -244,6 +209,6 @@ LegkgGroup.list_commands = _lazy_list
 LegkgGroup.get_command = _lazy_get
 
 
-def main() -> None:
-    """Entry point of the console script."""
-    cli.main(prog_name="legkg")
+def main(preload: Preload | None = None) -> None:
+    """Run the command line; ``preload`` is the store being parsed meanwhile, if any (see legkg.cli.start)."""
+    cli.main(prog_name="legkg", obj=preload)

@@ -39,7 +39,7 @@ def is_loopback(host: str) -> bool:
               help="Stop a query whose worker holds more memory than this (HTTP 503).")
 @click.option("--row-limit", type=click.IntRange(min=1), default=10000, show_default=True,
               help="Cut answers to this many rows (header X-Legkg-Warning says so).")
-@click.option("--workers", type=click.IntRange(1, 32), default=2, show_default=True,
+@click.option("--workers", type=click.IntRange(1, 32), default=3, show_default=True,
               help="Query worker processes for quick queries.")
 @click.option("--heavy-workers", type=click.IntRange(1, 32), default=1, show_default=True,
               help="Query worker processes for queries that outlast the quick lane's 0.5 s.")

@@ -10,18 +10,15 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 import re
-import textwrap
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
 Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # compiled on first use
 
 
 def printable(text: str) -> str:
@@ -31,8 +28,8 @@ def printable(text: str) -> str:
         >>> printable("sciatica\x1b]0;title\x07")
         'sciatica\\x1b]0;title\\x07'
     """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
-                        text)
+    return re.sub(_CONTROL, lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                  else f"\\u{ord(m.group()):04x}", text)
 
 
 def _cell(value: object) -> str:
@@ -43,12 +40,16 @@ def _cell(value: object) -> str:
 
 def write_json(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
     """A JSON array of objects, one per row."""
+    import json
+
     json.dump([{c: r.get(c) for c in columns} for r in rows], out, indent=2, ensure_ascii=False)
     out.write("\n")
 
 
 def _delimited(delimiter: str) -> Writer:
     def write(rows: Sequence[dict], columns: Sequence[str], out: TextIO) -> None:
+        import csv
+
         w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         w.writerow(columns)
         for r in rows:
@@ -112,12 +113,16 @@ def width(out: TextIO) -> int:
 
 def wrap(text: str, indent: str, cols: int, hang: int = 0) -> str:
     """Wrap text at word boundaries, every line indented (``hang`` more after the first); ids never split."""
+    import textwrap
+
     return textwrap.fill(_cell(text), cols, initial_indent=indent, subsequent_indent=indent + " " * hang,
                          break_long_words=False, break_on_hyphens=False)
 
 
 def write_describe_table(rows: Sequence[dict], out: TextIO) -> None:
     """Readable text for ``describe``: a heading, annotations (codes among them), relations, then each source once."""
+    import textwrap
+
     if not rows:
         return
     cols = width(out)

@@ -5,7 +5,9 @@ time or memory limit is stopped by ending its worker, and cheap queries never
 wait behind heavy ones. Answers are cut to a row limit; updates, and SERVICE
 clauses to hosts the operator has not allowed, are refused with 403. GET and
 HEAD requests for other paths go to ``legkg.publish.web.handle`` when that
-module exists. It binds to loopback unless told otherwise.
+module exists. It speaks HTTP/1.1 and keeps each client's connection open between
+requests (closing it after a request whose body it did not read). It binds to loopback
+unless told otherwise.
 
 Example:
     server = SparqlServer(host="127.0.0.1", port=0)
@@ -15,8 +17,11 @@ Example:
 
 from __future__ import annotations
 
+import email.utils
+import functools
 import socket
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -33,6 +38,7 @@ GRAPH_TYPES = {"text/turtle": "ttl", "application/n-triples": "nt", "application
 MAX_BODY = 1 << 20
 ENDPOINT_PATH = "/sparql"
 ENDPOINT_PATHS = ("/sparql", "/query", "/")
+CLOSE = {"Connection": "close"}  # for a request whose body is left unread: the connection cannot go on
 READ_SECONDS = 30.0  # a client must send its whole request within this time
 
 
@@ -60,7 +66,7 @@ class SparqlServer:
     """The endpoint: an HTTP server plus the query workers (:class:`legkg.publish.workers.WorkerPool`)."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 3030, ontology: Path | None = None,
-                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 2, memory: int = 256 << 20,
+                 timeout: float = 10.0, row_limit: int = 10000, workers: int = 3, memory: int = 256 << 20,
                  allow_service_hosts: Iterable[str] = (), heavy_workers: int = 1) -> None:
         from legkg.publish.workers import WorkerPool
 
@@ -155,10 +161,16 @@ def web_page(method: str, path: str, query: str, headers: Mapping[str, str]) -> 
 def _handler(server: SparqlServer):
     class Handler(BaseHTTPRequestHandler):
         server_version = "legkg-serve"
-        timeout = READ_SECONDS  # a client that stalls mid-request is dropped
+        protocol_version = "HTTP/1.1"  # connections are kept open between requests
+        timeout = READ_SECONDS  # a client that stalls mid-request, or stays idle this long, is dropped
+        disable_nagle_algorithm = True  # small answers go out at once
+        wbufsize = 1 << 16  # headers and body leave in one write (flushed after each request)
 
         def log_message(self, *args) -> None:  # quiet: no line per request
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return _http_date(int(time.time() if timestamp is None else timestamp))
 
         def _reply(self, status: int, media: str, body: bytes, note: str = "", extra: Mapping[str, str] = ()) -> None:
             self.send_response(status)
@@ -168,6 +180,10 @@ def _handler(server: SparqlServer):
                 self.send_header("X-Legkg-Warning", note)
             for k, v in dict(extra).items():
                 self.send_header(k, v)
+            sent_body = self.headers.get("Content-Length", "0").strip() not in ("", "0") \
+                or "Transfer-Encoding" in self.headers
+            if self.command != "POST" and sent_body and "Connection" not in extra:
+                self.send_header("Connection", "close")  # its body is left unread: the connection cannot go on
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
@@ -205,15 +221,15 @@ def _handler(server: SparqlServer):
         def do_POST(self) -> None:  # noqa: N802
             url = urlsplit(self.path)
             if url.path not in ENDPOINT_PATHS:
-                return self._text(404, f"not found: send queries to {ENDPOINT_PATH}")
+                return self._text(404, f"not found: send queries to {ENDPOINT_PATH}", extra=CLOSE)
             if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                return self._text(411, "send the body with a Content-Length")
+                return self._text(411, "send the body with a Content-Length", extra=CLOSE)
             text = self.headers.get("Content-Length", "0").strip()
             if not text.isdigit():  # also refuses -1 and other signs
-                return self._text(400, "bad Content-Length")
+                return self._text(400, "bad Content-Length", extra=CLOSE)
             length = int(text)
             if length > MAX_BODY:
-                return self._text(413, f"request body over {MAX_BODY} bytes")
+                return self._text(413, f"request body over {MAX_BODY} bytes", extra=CLOSE)
             body = self.rfile.read(length).decode("utf-8", errors="replace")
             media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if media == "application/sparql-update":
@@ -230,6 +246,12 @@ def _handler(server: SparqlServer):
         do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse  # noqa: N815
 
     return Handler
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date(second: int) -> str:
+    """The Date header for a second (made once per second, not once per answer)."""
+    return email.utils.formatdate(second, usegmt=True)
 
 
 def _has_web() -> bool:

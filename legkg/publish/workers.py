@@ -2,8 +2,8 @@
 
 Every query starts in the quick lane with a short budget: 0.5 s of processor time (so a
 busy machine does not make a cheap query look heavy), or 2 s in all. A query past it is stopped,
-remembered as heavy, and run again in the heavy lane, which
-has its own workers and a bounded queue; queries already known as heavy go there
+remembered as heavy, and run again in the heavy lane, which has its own workers and a bounded
+queue; queries already known as heavy (also those stopped at the memory limit) go there
 directly. Each worker is watched for time and resident memory: over either limit it is
 ended and replaced, and the answer says which limit stopped the query; a worker that
 dies on its own is reported as crashed.
@@ -31,13 +31,43 @@ TEXT = "text/plain; charset=utf-8"
 QUICK_SECONDS = 0.5  # the quick lane's budget per query
 HEAVY_WAITING = 32  # heavy queries that may wait for a heavy worker; more get 503 at once
 STARTUP_SECONDS = 120.0  # a new worker must load its store within this time
-_SLOW = object()
+_SLOW = object()  # past the quick lane's budget
+_OVER_MEMORY = object()  # past the memory limit in the quick lane
 GRAPH_MEDIA = {"ttl": "text/turtle; charset=utf-8", "nt": "application/n-triples", "xml": "application/rdf+xml",
                "jsonld": "application/ld+json"}
 
 
+ROW_BYTES = {"json": 3, "xml": 9, "csv": 2, "tsv": 1}  # the fewest bytes a row takes: '{},' '<result/>' CRLF LF
+
+
+class _Full(Exception):
+    """More bytes than an answer may have before its rows must be counted."""
+
+
+class _Capped:
+    """A binary sink that refuses to hold more than ``size`` bytes."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.used, self.parts = size, 0, []
+
+    def write(self, data) -> int:
+        self.used += len(data)
+        if self.used > self.size:
+            raise _Full
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+
 def execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> tuple[int, str, bytes, str]:
-    """Run one query; return HTTP status, media type, body and a truncation note ('' if none)."""
+    """Run one query; return HTTP status, media type, body and a truncation note ('' if none).
+
+    SELECT answers are written by pyoxigraph itself when they fit in ``row_limit`` times the fewest
+    bytes a row can take (so they cannot hold more rows than allowed); longer ones are run again
+    and cut to ``row_limit`` rows here.
+    """
     import pyoxigraph as ox
 
     from legkg.core.prefixes import PREFIXES
@@ -48,6 +78,14 @@ def execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int)
         if isinstance(result, ox.QueryBoolean):
             return 200, MEDIA[results_fmt], serialise_boolean(bool(result), results_fmt), ""
         if isinstance(result, ox.QuerySolutions):
+            sink = _Capped(row_limit * ROW_BYTES[results_fmt])
+            native = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
+                      "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}[results_fmt]
+            try:
+                result.serialize(sink, format=native)
+                return 200, MEDIA[results_fmt], b"".join(sink.parts), ""
+            except _Full:
+                result = store.query(query, prefixes=PREFIXES)
             names = [v.value for v in result.variables]
             rows = []
             for solution in result:
@@ -71,6 +109,18 @@ def execute(store, query: str, results_fmt: str, graph_fmt: str, row_limit: int)
         return 500, "text/plain; charset=utf-8", f"query failed: {' '.join(str(e).split())}\n".encode(), ""
 
 
+def encode_query(query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> bytes:
+    """A query as the bytes sent to a worker (plain bytes through the pipe: no pickling)."""
+    return f"{results_fmt}\t{graph_fmt}\t{row_limit}\n{query}".encode("utf-8", "surrogatepass")
+
+
+def decode_query(message: bytes) -> tuple[str, str, str, int]:
+    """The arguments of :func:`execute` from :func:`encode_query`'s bytes."""
+    head, _, query = message.decode("utf-8", "surrogatepass").partition("\n")
+    results_fmt, graph_fmt, row_limit = head.split("\t")
+    return query, results_fmt, graph_fmt, int(row_limit)
+
+
 def _worker(conn, ontology: str | None, memory: int, nice: int = 0) -> None:
     """Run queries sent over ``conn`` against a store of our own until told to stop."""
     import os
@@ -85,15 +135,18 @@ def _worker(conn, ontology: str | None, memory: int, nice: int = 0) -> None:
 
     store = load_store(Path(ontology) if ontology else None)
     cap_address_space(memory)
-    conn.send("ready")
+    conn.send_bytes(b"ready")
+    pid = os.getpid()
     while True:
         try:
-            message = conn.recv()
+            message = conn.recv_bytes()
         except (EOFError, OSError):
             return
-        if message is None:
+        if not message:
             return
-        conn.send(execute(store, *message))
+        status, media, body, note = execute(store, *decode_query(message))
+        head = f"{status}\t{resident_bytes(pid)}\t{media}\t{note}\n".encode()  # the server need not read /proc
+        conn.send_bytes(head + body)
 
 
 class _Worker:
@@ -116,7 +169,7 @@ class _Worker:
 
     def stop(self) -> None:
         with contextlib.suppress(OSError, ValueError):
-            self.conn.send(None)
+            self.conn.send_bytes(b"")
         self.process.join(1)
         if self.process.is_alive():
             self.kill()
@@ -147,7 +200,7 @@ class _Lane:
             worker = worker or _Worker(self.ctx, self.ontology, self.memory, self.nice)
             self.starting.append(worker)
         try:  # a worker takes queries once its store is loaded
-            ready = worker.conn.poll(STARTUP_SECONDS) and worker.conn.recv() == "ready"
+            ready = worker.conn.poll(STARTUP_SECONDS) and worker.conn.recv_bytes() == b"ready"
         except (EOFError, OSError):
             ready = False
         with self.lock:
@@ -164,8 +217,8 @@ class _Lane:
         except queue.Empty:
             return None
 
-    def release(self, worker: _Worker) -> None:
-        if resident_bytes(worker.process.pid) > self.memory // 2:  # bloated by an earlier answer: start afresh
+    def release(self, worker: _Worker, resident: int) -> None:
+        if resident > self.memory // 2:  # bloated by an earlier answer: start afresh
             self.replace(worker)
         else:
             self.idle.put(worker)
@@ -214,7 +267,7 @@ class WorkerPool:
 
     def run(self, query: str, results_fmt: str, graph_fmt: str, row_limit: int) -> tuple[int, str, bytes, str]:
         """Run a query in the right lane; return HTTP status, media type, body and a note."""
-        message = (query, results_fmt, graph_fmt, row_limit)
+        message = encode_query(query, results_fmt, graph_fmt, row_limit)
         key = " ".join(query.split())
         spent = 0.0
         if key not in self._known_heavy:
@@ -226,13 +279,13 @@ class WorkerPool:
             else:
                 started = time.monotonic()
                 answer = self._run_on(worker, self.quick, message, self.timeout, final=False)
+                if answer is _OVER_MEMORY:  # stopped, and sent to the heavy lane next time: the quick lane's
+                    self._remember_heavy(key)  # workers are not ended again and again for it
+                    return self._memory_answer()
                 if answer is not _SLOW:
                     return answer
                 spent = time.monotonic() - started
-                with self._lock:
-                    self._known_heavy[key] = None
-                    while len(self._known_heavy) > 1024:
-                        self._known_heavy.popitem(last=False)
+                self._remember_heavy(key)
         if not self._waiting.acquire(blocking=False):
             return 503, TEXT, b"too many long-running queries are waiting; try again later\n", ""
         try:
@@ -248,32 +301,43 @@ class WorkerPool:
                 self._known_heavy.pop(key, None)
         return answer
 
-    def _run_on(self, worker: _Worker, lane: _Lane, message: tuple, budget: float, final: bool):
+    def _remember_heavy(self, key: str) -> None:
+        with self._lock:
+            self._known_heavy[key] = None
+            while len(self._known_heavy) > 1024:
+                self._known_heavy.popitem(last=False)
+
+    def _memory_answer(self) -> tuple[int, str, bytes, str]:
+        message = f"query stopped: over the {self.memory >> 20} MiB memory limit (--query-memory)\n"
+        return 503, TEXT, message.encode(), ""
+
+    def _run_on(self, worker: _Worker, lane: _Lane, message: bytes, budget: float, final: bool):
         try:
-            worker.conn.send(message)
+            worker.conn.send_bytes(message)
         except OSError:
             lane.replace(worker)
             return 503, TEXT, b"query failed: the query worker had ended; try again\n", ""
-        deadline = time.monotonic() + budget
-        cpu_start = cpu_seconds(worker.process.pid) if not final else 0.0
-        while True:
+        started = time.monotonic()
+        deadline = started + budget
+        cpu_start = None  # read only for a query still running at the first look: most have answered by then
+        while not worker.conn.poll(max(0.0, min(deadline - time.monotonic(), POLL))):
             left = deadline - time.monotonic()
-            if not final and (cpu_seconds(worker.process.pid) - cpu_start > self.quick_seconds
-                              or budget - left > 4 * self.quick_seconds):
-                lane.replace(worker)  # heavy by the processor time it used, however busy the machine is
-                return _SLOW
+            if not final:
+                if cpu_start is None:  # count all the time since it was sent as processor time
+                    cpu_start = cpu_seconds(worker.process.pid) - (time.monotonic() - started)
+                if (cpu_seconds(worker.process.pid) - cpu_start > self.quick_seconds
+                        or budget - left > 4 * self.quick_seconds):
+                    lane.replace(worker)  # heavy by the processor time it used, however busy the machine is
+                    return _SLOW
             if left <= 0:
                 lane.replace(worker)
                 message = f"query stopped: over the {self.timeout:g} s limit (--query-timeout)\n"
                 return 503, TEXT, message.encode(), ""
-            if worker.conn.poll(min(left, POLL)):
-                break
             if resident_bytes(worker.process.pid) > self.memory:
                 lane.replace(worker)
-                message = f"query stopped: over the {self.memory >> 20} MiB memory limit (--query-memory)\n"
-                return 503, TEXT, message.encode(), ""
+                return self._memory_answer() if final else _OVER_MEMORY
         try:
-            answer = worker.conn.recv()
+            head, _, body = worker.conn.recv_bytes().partition(b"\n")
         except (EOFError, OSError):
             worker.process.join(1)
             code = worker.process.exitcode
@@ -281,8 +345,9 @@ class WorkerPool:
             why = f"signal {-code}" if code is not None and code < 0 else f"exit {code}"
             hint = f", most likely at the {self.memory >> 20} MiB memory limit" if code == -signal.SIGABRT else ""
             return 503, TEXT, f"query failed: the query worker crashed ({why}{hint})\n".encode(), ""
-        lane.release(worker)
-        return answer
+        status, resident, media, note = head.decode().split("\t")
+        lane.release(worker, int(resident))
+        return int(status), media, body, note
 
     def stop(self) -> None:
         self.quick.stop()

@@ -131,6 +131,7 @@ def run_sparql(backend: Backend, text: str, fmt: str, allow_service: bool = Fals
 
     def fetch(query_format: str) -> tuple[str, bytes]:
         if isinstance(backend, LocalBackend):
+            backend.store  # noqa: B018 - parsed before the fork, in this process, never in the child
             return run_with_time_limit(lambda: backend.raw(text, query_format), timeout, memory)
         return backend.raw(text, query_format)
 

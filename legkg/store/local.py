@@ -3,7 +3,7 @@
 A backend answers SPARQL with parameters bound as RDF terms. The embedded
 backend holds the ontology in memory with pyoxigraph, plus a relation graph
 derived from it (``queries/internal/relation-graph.ru`` and ``closures.ru``). The derived graph is
-cached as N-Triples keyed by the source's content, so later runs only parse.
+cached as N-Triples keyed by the source's content (:mod:`legkg.store.source`), so later runs only parse.
 
 Example:
     >>> from pyoxigraph import NamedNode
@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -27,8 +26,18 @@ import pyoxigraph as ox
 
 from legkg.core.errors import LegkgError, QueryFailed
 from legkg.core.prefixes import PREFIXES
-from legkg.core.resources import ontology_path, queries_dir
-from legkg.store.files import atomic_write, cache_dir, content_key, read_input, seal, unseal
+from legkg.store.files import atomic_write, cache_dir, seal, unseal
+from legkg.store.source import (  # the names other modules read from here
+    PUBLISHED_GRAPH,
+    RULES,
+    Source,
+    StaleInferences,
+    read_ontology,
+)
+from legkg.store.source import VOID as _VOID
+
+__all__ = ["PUBLISHED_GRAPH", "RULES", "Backend", "LocalBackend", "Row", "StaleInferences", "Term", "load_store",
+           "open_backend", "parse_into", "published_graph", "read_ontology", "with_values"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -58,15 +67,6 @@ class Backend(Protocol):
 
 
 _MARKER = "legkg: end of derived store"
-
-
-RULES = ("relation-graph.ru", "closures.ru")  # applied in this order; each only adds edges
-PUBLISHED_GRAPH = "https://w3id.org/legkg/graph"  # the published graph's own IRI: version and size
-_VOID = "http://rdfs.org/ns/void#"
-
-
-def _rules() -> list[bytes]:
-    return [(queries_dir() / "internal" / name).read_bytes() for name in RULES]
 
 
 def _describe_graph(store: ox.Store, key: str) -> None:
@@ -126,11 +126,6 @@ def _position(e: SyntaxError, data: bytes, fmt: ox.RdfFormat) -> str:
     return ""
 
 
-def read_ontology(path: Path) -> bytes:
-    """An ontology file's bytes, bounded in size and read time (LegkgError otherwise)."""
-    return read_input(path, "ontology")
-
-
 def published_graph(path: Path | None = None, asserted: bool = False) -> bytes:
     """The published graph as N-Triples: what ``export``, ``release`` and ``push`` write and canned queries read.
 
@@ -155,78 +150,64 @@ def load_store(path: Path | None = None, asserted: bool = False) -> ox.Store:
     return _load(path, asserted)[0]
 
 
-class StaleInferences(UserWarning):
-    """The ontology changed since its inferences were built: answers use the asserted axioms only."""
-
-
-def _inferred(path: Path, source: bytes) -> bytes:
-    """The built inferences for this source, or nothing (with a warning) when none are current.
-
-    The store never starts a reasoner: ``legkg build`` writes the inferences after an edit.
-    """
-    from legkg.store.artefacts import current_artefact, source_key
-
-    current = current_artefact(source_key(source, path.suffix))
-    if current is not None:
-        return current
-    warnings.warn(StaleInferences(
-        f"{path.name} changed since its inferences were built, so answers use the asserted axioms only; "
-        f"run 'legkg{'' if path == ontology_path() else f' --ontology {path}'} build' to add the reasoner's"),
-        stacklevel=2)
-    return b""
-
-
-class _Source:
-    """What a store is built from (the ontology, the relation-graph rules, the inferences) and its cache key.
-
-    Reading the files and hashing them is cheap; parsing them is not, so the key is known before
-    (and often instead of) loading the store.
-    """
-
-    def __init__(self, path: Path | None = None, asserted: bool = False) -> None:
-        path = Path(path) if path else ontology_path()
-        if path.suffix.lower() not in _FORMATS:
-            raise LegkgError(f"{path}: unknown RDF file type {path.suffix!r}; use .owl, .ttl, .nt or .jsonld")
-        self.data = read_ontology(path)
-        self.path = path
-        self.rules = _rules()
-        published = _VOID.encode() in self.data and any(  # a published graph: its inferences are inside
-            form in self.data for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
-                                           b"legkg:graph "))
-        self.inferred = b"" if asserted or published else _inferred(path, self.data)
-        parts = (self.data, *self.rules, path.suffix.lower().encode()) + ((self.inferred,) if self.inferred else ())
-        self.key = content_key(*parts)
-
-    def load(self) -> ox.Store:
-        """Parse the derived store from the cache, or build it from the source and cache it."""
-        cached = cache_dir() / f"{self.key}.nt"
-        store = ox.Store()
-        try:
-            data = unseal(cached.read_bytes(), _MARKER)
-            if data:  # written by us, whole and unchanged (its checksum matches): skip re-validation
-                store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-                if self.inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
-                    store.extend(q for q in ox.parse(self.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-                                 if not isinstance(q.graph_name, ox.DefaultGraph))
-                return store
-        except (OSError, SyntaxError):
-            store.clear()
-        parse_into(store, self.data, self.path)
-        if self.inferred:
-            store.load(self.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-        for rule in self.rules:
-            store.update(rule.decode("utf-8"))
-        _describe_graph(store, self.key)
-        with contextlib.suppress(OSError):  # a read-only cache only costs speed
-            dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-            atomic_write(cached, seal(dump, _MARKER))
+def load_source(source: Source) -> ox.Store:
+    """Parse the derived store from the cache, or build it from the source and cache it."""
+    store = cached_store(source)
+    if store is not None:
         return store
+    store = ox.Store()
+    parse_into(store, source.data, source.path)
+    if source.inferred:
+        store.load(source.inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+    for rule in source.rules:
+        store.update(rule.decode("utf-8"))
+    _describe_graph(store, source.key)
+    with contextlib.suppress(OSError):  # a read-only cache only costs speed
+        dump = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        atomic_write(cache_dir() / f"{source.key}.nt", seal(dump, _MARKER))
+    return store
+
+
+def cached_store(source: Source) -> ox.Store | None:
+    """The derived store parsed from the cache, or None when it is missing, cut short or changed.
+
+    Reads only: building the store is :func:`load_source`'s job.
+    """
+    data = cached_dump(source)
+    if data is None:
+        return None
+    try:
+        return parse_dump(data, source.inferred)
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def cached_dump(source: Source) -> bytes | None:
+    """The cached N-Triples of the derived store, if legkg wrote them and they are whole and unchanged
+    (their checksum matches); None otherwise."""
+    try:
+        return unseal((cache_dir() / f"{source.key}.nt").read_bytes(), _MARKER) or None
+    except OSError:
+        return None
+
+
+def parse_dump(data: bytes, inferred: bytes = b"") -> ox.Store:
+    """A store from the cached N-Triples, parsed without re-validation, plus the inferred facts' graph.
+
+    The engine does not hold Python's lock while parsing, so another thread can run meanwhile.
+    """
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
+        store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
+                     if not isinstance(q.graph_name, ox.DefaultGraph))
+    return store
 
 
 def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, str]:
     """Load the store; also return the content key of what was loaded."""
-    source = _Source(path, asserted)
-    return source.load(), source.key
+    source = Source(path, asserted)
+    return load_source(source), source.key
 
 
 class LocalBackend:
@@ -330,9 +311,20 @@ def _one_line(e: Exception, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def open_backend(ontology: Path | None = None, asserted: bool = False) -> LocalBackend:
-    """Open the embedded store over the bundled ontology (or another file), with inferences unless ``asserted``."""
-    source = _Source(ontology, asserted)
+def open_backend(ontology: Path | None = None, asserted: bool = False, source: Source | None = None,
+                 preloaded: Callable[[str], ox.Store | None] | None = None) -> LocalBackend:
+    """Open the embedded store over the bundled ontology (or another file), with inferences unless ``asserted``.
+
+    ``source`` is the :class:`Source` of those two when the caller has read it already.
+    ``preloaded(key)`` (:meth:`legkg.store.preload.Preload.take`) gives a store already parsed
+    for that content key, or None; it is asked when the store is first used.
+    """
+    source = source or Source(ontology, asserted)
     if not (cache_dir() / f"{source.key}.nt").is_file():  # never parsed here: parse now, so bad files fail at once
-        return LocalBackend(source.load(), cache_key=source.key)
-    return LocalBackend(cache_key=source.key, loader=source.load)
+        return LocalBackend(load_source(source), cache_key=source.key)
+
+    def load() -> ox.Store:
+        store = preloaded(source.key) if preloaded is not None else None
+        return store if store is not None else load_source(source)
+
+    return LocalBackend(cache_key=source.key, loader=load)

@@ -14,10 +14,9 @@ Example:
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 from legkg.core.errors import Misuse
 from legkg.core.resources import queries_dir
@@ -25,8 +24,7 @@ from legkg.core.resources import queries_dir
 _PARAM = re.compile(r"^(\w+)\s+\(([\w|]+)\)\s*(.*)$")
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A query parameter: its variable name, the kinds of term it takes, and help."""
 
     name: str
@@ -34,8 +32,7 @@ class Param:
     help: str
 
 
-@dataclass(frozen=True)
-class CannedQuery:
+class CannedQuery(NamedTuple):
     """A query file and its header."""
 
     name: str
@@ -77,6 +74,8 @@ def load_query(name: str) -> CannedQuery:
     """Load one canned query by file name (without ``.rq``)."""
     path = queries_dir() / f"{name}.rq"
     if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        import difflib
+
         close = difflib.get_close_matches(name[:200], query_names(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see 'legkg query list'"
         shown = name if len(name) <= 60 else name[:59] + "…"

@@ -11,10 +11,7 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -41,6 +38,8 @@ def _json_term(t) -> dict:
 
 
 def _xml_term(t) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # loaded for XML answers only: it pulls in urllib.request
+
     if isinstance(t, ox.NamedNode):
         return f"<uri>{escape(t.value)}</uri>"
     if isinstance(t, ox.BlankNode):
@@ -63,12 +62,17 @@ def serialise(variables: list[str], rows: list[list], fmt: str) -> bytes:
         lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt == "csv":
+        import csv
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(variables)
         w.writerows(["" if t is None else t.value for t in row] for row in rows)
         return buf.getvalue().encode("utf-8")
     if fmt == "xml":
+        from xml.sax.saxutils import quoteattr
+
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)
         body = "".join("<result>" + "".join(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
                                             for v, t in zip(variables, row) if t is not None) + "</result>"

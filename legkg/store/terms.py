@@ -12,11 +12,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
-from legkg.store.local import Backend
-from legkg.store.queries import internal_query
+
+if TYPE_CHECKING:  # the RDF engine is not loaded to read the index
+    from legkg.store.local import Backend
 
 KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
          "frequency", "onset", "severity")
@@ -78,15 +81,25 @@ class TermIndex:
     def __init__(self, entities: list[Entity]) -> None:
         self.entities = {e.iri: e for e in entities}
         self.backend: Backend | None = None
-        self._names: dict[str, list[tuple[Entity, bool]]] = {}
-        self._singular_names: dict[str, list[tuple[Entity, bool]]] = {}  # 'cog wheel' for a name 'cog wheels'
-        for e in entities:
-            for name, is_label in [(e.label, True)] + [(s, False) for s in e.synonyms]:
-                key = normalise(name)
-                for table, k in [(self._names, key)] + [(self._singular_names, c) for c in singulars(key)]:
-                    bucket = table.setdefault(k, [])
-                    if all(x.iri != e.iri for x, _ in bucket):
-                        bucket.append((e, is_label))
+        self._tables: tuple[dict[str, list[tuple[Entity, bool]]], ...] | None = None
+
+    def _name_tables(self) -> tuple[dict[str, list[tuple[Entity, bool]]], ...]:
+        """Entities by normalised name, and by the singular of a name ('cog wheel' for 'cog wheels').
+
+        Built on the first look-up: a search needs neither.
+        """
+        if self._tables is None:
+            names: dict[str, list[tuple[Entity, bool]]] = {}
+            singular_names: dict[str, list[tuple[Entity, bool]]] = {}
+            for e in self.entities.values():
+                for name, is_label in [(e.label, True)] + [(s, False) for s in e.synonyms]:
+                    key = normalise(name)
+                    for table, k in [(names, key)] + [(singular_names, c) for c in singulars(key)]:
+                        bucket = table.setdefault(k, [])
+                        if all(x.iri != e.iri for x, _ in bucket):
+                            bucket.append((e, is_label))
+            self._tables = (names, singular_names)
+        return self._tables
 
     @classmethod
     def load(cls, backend: Backend) -> TermIndex:
@@ -101,29 +114,44 @@ class TermIndex:
         return index
 
     @classmethod
+    def cached(cls, key: str) -> TermIndex | None:
+        """The index cached beside the store with this key, if it is there, whole and unchanged.
+
+        Reads one small file: neither the store nor the RDF engine is loaded.
+        """
+        from legkg.store.files import cache_dir, checksum
+
+        try:
+            cached = json.loads((cache_dir() / f"{key}.terms.json").read_bytes())
+            entities = json.dumps(cached["entities"]).encode("utf-8")
+            if cached["check"] == checksum(entities) and cached["entities"]:  # whole and unchanged
+                return cls([Entity(*e) for e in cached["entities"]])
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        return None
+
+    @classmethod
     def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
             from legkg.store.files import atomic_write, cache_dir, checksum
 
+            index = cls.cached(key)
+            if index is not None:
+                return index
             path = cache_dir() / f"{key}.terms.json"
-            try:
-                cached = json.loads(path.read_bytes())
-                entities = json.dumps(cached["entities"]).encode("utf-8")
-                if cached["sha256"] == checksum(entities) and cached["entities"]:  # whole and unchanged
-                    return cls([Entity(*e) for e in cached["entities"]])
-            except (OSError, ValueError, TypeError, KeyError):
-                pass
             index = cls._query(backend)
             data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
             blob = json.dumps(data).encode("utf-8")
             with contextlib.suppress(OSError):
-                atomic_write(path, json.dumps({"sha256": checksum(blob), "entities": data}).encode("utf-8"))
+                atomic_write(path, json.dumps({"check": checksum(blob), "entities": data}).encode("utf-8"))
             return index
         return cls._query(backend)
 
     @classmethod
     def _query(cls, backend: Backend) -> TermIndex:
+        from legkg.store.queries import internal_query
+
         found: dict[str, dict] = {}
         for row in backend.select(internal_query("term-index")):
             if not {"entity", "label", "kind"} <= row.keys():
@@ -179,7 +207,7 @@ class TermIndex:
     def _lookup(self, key: str) -> list[tuple[Entity, bool]]:
         """Entities named ``key``: exactly, then as the singular of a name, then in the singular."""
         for k in (key, *singulars(key)):
-            for table in (self._names, self._singular_names):
+            for table in self._name_tables():
                 if k in table:
                     return table[k]
         return []
@@ -212,7 +240,7 @@ class TermIndex:
 
     def _unknown_message(self, text: str, kinds, role: str) -> str:
         names: dict[str, str] = {}
-        for key, bucket in self._names.items():
+        for key, bucket in self._name_tables()[0].items():
             for e, _ in bucket:
                 if not kinds or e.kind in kinds:
                     names.setdefault(key, e.label)
@@ -237,6 +265,32 @@ class TermIndex:
                 continue
             out.append(e)
         return sorted(out, key=lambda e: (e.label.casefold(), e.iri))
+
+    def rows(self, text: str | None = None, kind: str | None = None) -> list[dict]:
+        """What ``legkg terms`` lists: the matches of :meth:`search` as rows of id, label, kind and synonyms."""
+        return [{"id": e.id, "label": e.label, "kind": e.kind, "synonyms": "; ".join(e.synonyms)}
+                for e in self.search(text, kind)]
+
+
+def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False) -> TermIndex:
+    """The term index of the embedded store over an ontology, read from its cache when it is there.
+
+    Only when it is not is the store opened (and the index cached). A StaleInferences warning
+    says when the ontology's inferences are not built, unless ``quiet``.
+
+    Example:
+        >>> embedded_index().resolve("numbness").id
+        'legkg:Numbness'
+    """
+    from legkg.store.source import Source
+
+    source = Source(ontology, asserted, quiet=quiet)
+    index = TermIndex.cached(source.key)
+    if index is None:
+        from legkg.store.local import open_backend
+
+        index = TermIndex.load(open_backend(ontology, asserted, source=source))
+    return index
 
 
 def _a(word: str) -> str:

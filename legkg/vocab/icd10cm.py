@@ -170,7 +170,8 @@ def write_ntriples(path: Path, progress: Callable[[int], None] | None = None) ->
 def link_icd10cm(force: bool = False, progress: Callable[[str], None] | None = None) -> dict:
     """Load ICD-10-CM into the linked store unless this release is already there; return a summary.
 
-    The check opens the store read-only; only a load opens it for writing. The graph is
+    The check opens the store read-only; only a load opens it for writing, under the linked
+    store's writer lock (a second writer waits for the first, readers never do). The graph is
     bulk-loaded in chunks of 100,000 triples, with a line of progress for each.
 
     Example:
@@ -181,7 +182,6 @@ def link_icd10cm(force: bool = False, progress: Callable[[str], None] | None = N
         >>> info["concepts"], info["loaded"]  # doctest: +SKIP
         (98505, True)
     """
-    import pyoxigraph as ox
 
     from legkg.store.files import content_key
     from legkg.vocab import linked as link
@@ -196,8 +196,23 @@ def link_icd10cm(force: bool = False, progress: Callable[[str], None] | None = N
             say(f"ICD-10-CM ({version}) is already linked and current in {path}; not reloading")
             return _summary(store, version, path, loaded=False)
         del store
+    with link.writer_lock(say):  # one writer at a time; readers go on reading
+        store = link._open(read_only=False)
+        if not force and link._key(store, "icd10cm") == key:  # another run loaded it while this one waited
+            say(f"ICD-10-CM ({version}) was linked by another run in {path}; not reloading")
+            return _summary(store, version, path, loaded=False)
+        _load(store, key, version, path, say)
+        del store
+    return _summary(link._open(read_only=True), version, path, loaded=True)
+
+
+def _load(store, key: str, version: str, path: Path, say: Callable[[str], None]) -> None:
+    """Replace the ICD-10-CM graph in the (writable) linked store, marking it linked only once whole."""
+    import pyoxigraph as ox
+
+    from legkg.vocab import linked as link
+
     start = time.monotonic()
-    store = link._open(read_only=False)
     graph = ox.NamedNode(GRAPH)
     meta = ox.NamedNode(link.META_GRAPH)
     for q in list(store.quads_for_pattern(None, link._KEY["icd10cm"], None, meta)):
@@ -224,8 +239,6 @@ def link_icd10cm(force: bool = False, progress: Callable[[str], None] | None = N
     store.flush()
     store.optimize()
     say(f"linked ICD-10-CM: {loaded:,} triples in {time.monotonic() - start:.1f} s")
-    del store
-    return _summary(link._open(read_only=True), version, path, loaded=True)
 
 
 def _summary(store, version: str, path: Path, loaded: bool) -> dict:

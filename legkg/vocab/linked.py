@@ -173,7 +173,7 @@ def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
     data = obo.read_bytes()
     key = content_key(data)
     version = next(iter(re.findall(rb"^data-version: (\S+)", data[:2000], re.MULTILINE)), b"unknown").decode()
-    with _writer_lock():
+    with writer_lock(say):
         return _link_hpo(obo, data, key, version, force, say)
 
 
@@ -201,24 +201,50 @@ def _link_hpo(obo: Path, data: bytes, key: str, version: str, force: bool, say: 
     return {"graph": HPO_GRAPH, "terms": count, "version": version, "store": str(store_path())}
 
 
-def _writer_lock(seconds: float = 120.0):
-    """An exclusive lock on the linked store for one writer at a time (readers never wait)."""
+WAIT_SECONDS = 120.0  # how long a writer waits for another ($LEGKG_LINK_WAIT overrides)
+
+
+def writer_lock(progress: Progress | None = None):
+    """An exclusive lock on the linked store for one writer at a time (readers never wait).
+
+    A second writer waits up to ``$LEGKG_LINK_WAIT`` seconds (default 120), saying so once,
+    then fails with a one-line error.
+
+    Example:
+        >>> with writer_lock():  # doctest: +SKIP
+        ...     store = _open(read_only=False)
+    """
     import contextlib
     import fcntl
+    import os
+
+    from legkg.core.errors import Misuse
+
+    text = os.environ.get("LEGKG_LINK_WAIT", "")
+    try:
+        seconds = float(text) if text.strip() else WAIT_SECONDS
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 7 * 86400:
+        raise Misuse(f"LEGKG_LINK_WAIT={text!r} is not a number of seconds between 0 and a week")
 
     @contextlib.contextmanager
     def held():
         store_path().parent.mkdir(parents=True, exist_ok=True)
         with open(store_path().parent / "linked-store.lock", "a+b") as f:
             deadline = time.monotonic() + seconds
+            told = False
             while True:
                 try:
                     fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
                     if time.monotonic() > deadline:
-                        raise LegkgError(f"the linked store {store_path()} stayed busy for {seconds:g} s; "
-                                         "is 'legkg link' running?") from None
+                        raise LegkgError(f"the linked store {store_path()} stayed busy for {seconds:g} s: another "
+                                         "'legkg link' is writing it; run again when it has finished") from None
+                    if not told and progress:
+                        progress(f"waiting for another 'legkg link' to finish writing {store_path()} ...")
+                        told = True
                     time.sleep(0.05)
             try:
                 yield
@@ -230,7 +256,7 @@ def _writer_lock(seconds: float = 120.0):
 
 def _copy_ontology(base: LocalBackend, progress: Progress | None = None) -> None:
     """Put the ontology in the linked store's default graph, unless another process already has."""
-    with _writer_lock():
+    with writer_lock(progress):
         store = _open(read_only=False)
         _replace_ontology(store, base, progress or (lambda m: None))
         del store

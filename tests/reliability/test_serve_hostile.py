@@ -74,10 +74,17 @@ def test_memory_limit_stops_a_query_and_says_which_limit() -> None:
     server = SparqlServer(port=0, timeout=120.0, workers=1, memory=128 << 20)  # time enough to reach the memory
     server.start()
     try:
-        status, body, took = _ask(server.url, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } "
-                                              "ORDER BY ?a ?l", timeout=150)
+        query = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?a ?l"
+        status, body, took = _ask(server.url, query, timeout=150)
         assert status == 503 and b"128 MiB memory limit" in body, body
         assert _ask(server.url, "ASK {}")[0] == 200
+        deadline = time.monotonic() + 60
+        while len(server.pool.quick.all) < 2 and time.monotonic() < deadline:  # its worker and a loaded spare
+            time.sleep(0.1)
+        quick = {w.process.pid for w in server.pool.quick.all}
+        status, body, took = _ask(server.url, query, timeout=150)  # sent again: the heavy lane stops it
+        assert status == 503 and b"128 MiB memory limit" in body, body
+        assert {w.process.pid for w in server.pool.quick.all} == quick  # no quick worker was ended for it
     finally:
         server.stop()
 
@@ -94,8 +101,28 @@ def test_negative_content_length_is_refused(server: SparqlServer) -> None:
     with socket.create_connection((server.host, server.port), timeout=10) as s:
         s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
                   b"Content-Length: -1\r\n\r\n" + b"#" * (1 << 20) + b"\nASK {}")
-        answer = s.recv(200)
-    assert answer.startswith(b"HTTP/1.0 400"), answer
+        answer = s.recv(300)
+    assert answer.split(b"\r\n")[0] == b"HTTP/1.1 400 Bad Request", answer
+    assert b"\r\nConnection: close\r\n" in answer, answer  # its body was not read: the connection cannot go on
+
+
+def test_one_connection_carries_many_queries_until_a_body_is_left_unread(server: SparqlServer) -> None:
+    import http.client
+    import json
+
+    conn = http.client.HTTPConnection(server.host, server.port, timeout=30)
+    answers, sockets = [], []
+    for query in ("ASK { legkg:HerniatedDisc legkg:causes legkg:Sciatica }", "ASK { legkg:Sciatica legkg:causes ?x }"):
+        conn.request("POST", "/sparql", body=query, headers={"Content-Type": "application/sparql-query"})
+        response = conn.getresponse()
+        answers.append((response.status, json.loads(response.read())["boolean"], response.will_close))
+        sockets.append(conn.sock)
+    conn.request("PUT", "/sparql", body=b"ASK {}")  # refused without reading its body
+    response = conn.getresponse()
+    refused = (response.status, response.read(), response.will_close)
+    conn.close()
+    assert answers == [(200, True, False), (200, False, False)] and sockets[0] is sockets[1], answers
+    assert refused[0] == 405 and refused[2], refused
 
 
 @pytest.mark.parametrize("method", ["DELETE", "PATCH", "PUT", "OPTIONS"])

@@ -94,13 +94,29 @@ class Site:
         return sorted(set(paths))
 
     def warm(self, threads: int = 2) -> threading.Thread:
-        """Render every page in the background, so that readers find them made; return the thread."""
-        def run() -> None:
-            from concurrent.futures import ThreadPoolExecutor
+        """Render every page in the background, so that readers find them made; return the thread.
 
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                for _ in pool.map(lambda path: self.handle("GET", path, "", {}), self.paths()):
-                    pass
+        The threads are daemons: a server stopping never waits for the pages still to make.
+        """
+        lock = threading.Lock()
+
+        def render(paths) -> None:
+            while True:
+                with lock:
+                    path = next(paths, None)
+                if path is None:
+                    return
+                self.handle("GET", path, "", {})
+
+        def run() -> None:
+            paths = iter(self.paths())
+            helpers = [threading.Thread(target=render, args=(paths,), name="legkg-pages-warm", daemon=True)
+                       for _ in range(threads - 1)]
+            for helper in helpers:
+                helper.start()
+            render(paths)
+            for helper in helpers:
+                helper.join()
 
         thread = threading.Thread(target=run, name="legkg-pages-warm", daemon=True)
         thread.start()

@@ -1,0 +1,34 @@
+"""The console script's entry: start parsing the store, then load Click and run the command.
+
+A query command spends most of its start-up importing Click and parsing the cached store.
+Read before Click is loaded, the command line says whether the command will query the
+bundled ontology's embedded store; if so that store is parsed on a second thread meanwhile
+(:mod:`legkg.store.preload`). Anything else (another ontology, an endpoint, help, completion)
+starts nothing, and a guess that misses only costs the parse.
+
+Example:
+    python -m legkg conditions --anatomy "sciatic nerve"
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from legkg.cli.args import wants_store
+
+
+def main() -> None:
+    """Run ``legkg``, parsing the store meanwhile when the command will query it."""
+    preload = None
+    if wants_store(sys.argv[1:], os.environ):
+        from legkg.store.preload import Preload
+
+        preload = Preload()
+    from legkg.cli.main import main as run
+
+    try:
+        run(preload)
+    finally:
+        if preload is not None:
+            preload.wait()  # the thread ends before the interpreter does
