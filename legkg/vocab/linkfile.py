@@ -278,7 +278,7 @@ def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False
             say(f"{name} is already linked from this copy of {path.name}; not reloading (--force reloads)")
             return _summary(store, name, loaded=False)
         del store
-    with link._writer_lock(seconds=600.0):
+    with link.writer_lock(say):
         _recover()
         held = _Held()
         if not force and link._key(held.store, name) == key:  # another process loaded it while we waited
