@@ -18,7 +18,6 @@ from legkg.cli.main import cli
 NOT_METHODS = {
     "serve": "starts a long-running server",
     "push": "loads a server; use legkg.store.remote.push",
-    "link": "loads a vocabulary once into the cache; open(linked=[...]) reads it",
     "release": "writes release files; use legkg.publish.release.build_release",
     "endpoint": "checks a server's copy of the graph; a server administration command",
     "site": "writes a static web site; use legkg.publish.web.static.write_site",

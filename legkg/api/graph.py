@@ -196,6 +196,25 @@ class KnowledgeGraph:
 
         return Rows(asdict(m) for m in select(load_mappings(), vocabulary))
 
+    def link(self, file: str | Path, name: str, format: str | None = None, force: bool = False) -> dict:
+        """Load an RDF vocabulary file into the linked store as ``name`` (``legkg link FILE --name NAME``).
+
+        Returns its graph, triples, source and whether it loaded; ``open(linked=[name])`` then queries it.
+
+        Example:
+            >>> open().link("mondo.owl", "mondo")["graph"]  # doctest: +SKIP
+            'https://w3id.org/legkg/graph/mondo'
+        """
+        from legkg.vocab.linkfile import link_file
+
+        return link_file(Path(file), name, format, force)
+
+    def linked(self) -> Rows:
+        """The vocabularies in the linked store (``legkg link list``)."""
+        from legkg.vocab.linkfile import linked_list
+
+        return Rows(linked_list(), ["name", "graph", "triples", "source", "state"])
+
     def validate(self) -> Rows:
         """QC queries and SHACL shapes: one row per violation (none means the ontology passes)."""
         from legkg.publish.validate import COLUMNS, validate

@@ -122,8 +122,9 @@ def _guard_process() -> None:
               help="Follow the SPARQL server's redirects to other hosts (refused by default).")
 @click.option("--asserted", is_flag=True, envvar="LEGKG_ASSERTED",
               help="Answer over the asserted axioms alone, without the reasoner's inferences (env LEGKG_ASSERTED).")
-@click.option("--with", "linked", multiple=True, type=click.Choice(["hpo", "icd10cm"]),
-              help="Also query a vocabulary loaded by 'legkg link' (e.g. the HPO, as graph legkg:graph/hpo).")
+@click.option("--with", "linked", multiple=True, metavar="NAME",
+              help="Also query a vocabulary loaded by 'legkg link' (hpo, icd10cm, or a NAME given to "
+                   "'legkg link FILE --name NAME'), as graph legkg:graph/NAME.")
 @click.pass_context
 def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: str | None, timeout: float,
         user_agent: str | None, follow_redirects: bool = False, asserted: bool = False,
@@ -177,7 +178,8 @@ LAZY_COMMANDS = {
     "build": "legkg.cli.reason:build",
     "explain": "legkg.cli.reason:explain",
 }
-LAZY_SUBCOMMANDS = {"link": ["legkg.cli.icd10cm:link_icd10cm"]}
+LAZY_SUBCOMMANDS = {"link": ["legkg.cli.icd10cm:link_icd10cm", "legkg.cli.linkfile:link_file",
+                             "legkg.cli.linkfile:link_list"]}
 
 
 def _load(target: str) -> click.Command:

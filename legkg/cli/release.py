@@ -114,13 +114,33 @@ def mappings(vocabulary: str | None, fmt: str, sync: bool, check: bool) -> None:
         _emit([r.row() for r in rows], m.COLUMNS, fmt)
 
 
-@click.group()
+class LinkGroup(click.Group):
+    """The ``link`` group: a first argument that is none of its commands is a file (``link file``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0].startswith("-") and args[0] not in ("--help", "-h"):  # legkg link --name N FILE
+            args = ["file", *args]
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and args[0] not in ("--help", "-h") and self.get_command(ctx, args[0]) is None \
+                and "file" in self.commands:
+            return "file", self.commands["file"], args
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=LinkGroup)
 def link() -> None:
     """Load other vocabularies into a local store so queries can cross into them.
+
+    'legkg link FILE --name NAME' loads any RDF vocabulary (N-Triples, Turtle, RDF/XML,
+    gzipped too); 'legkg link hpo' and 'legkg link icd10cm' load the bundled ones.
 
     \b
     Example:
       legkg link hpo
+      legkg link mondo.owl --name mondo
+      legkg link list
     """
 
 
@@ -151,9 +171,10 @@ def link_hpo(force: bool) -> None:
               help="Output format.")
 @click.pass_obj
 def link_query(settings: Settings, name: str | None, params, fmt: str) -> None:
-    """Run a cross-vocabulary canned query (queries/linked/*.rq) over the ontology and the linked HPO.
+    """Run a cross-vocabulary canned query (queries/linked/*.rq) over the ontology and linked vocabularies.
 
-    Without NAME, list the queries.
+    Without NAME, list the queries. hpo-* and icd10cm-* queries read their vocabulary;
+    the others read every linked vocabulary, or those given with --with.
 
     \b
     Example:
@@ -177,11 +198,11 @@ def link_query(settings: Settings, name: str | None, params, fmt: str) -> None:
         from legkg.core.errors import Misuse
 
         raise Misuse("linked queries run on the embedded store; drop --endpoint")
-    from legkg.vocab.linked import LINKED, linked_query_path
+    from legkg.vocab.linked import LINKED, linked_names, linked_query_path
 
     linked_query_path(name)  # an unknown name is misuse, reported before the store opens
-    vocab = name.split("-", 1)[0]  # hpo-*.rq needs the HPO, icd10cm-*.rq ICD-10-CM
-    graphs = settings.linked or ((vocab,) if vocab in LINKED else ("hpo",))
+    vocab = name.split("-", 1)[0]  # hpo-*.rq needs the HPO, icd10cm-*.rq ICD-10-CM, others any vocabulary
+    graphs = settings.linked or ((vocab,) if vocab in LINKED else tuple(linked_names()) or ("hpo",))
     backend = open_linked(settings.ontology, graphs, asserted=settings.asserted)
     columns, rows = run_linked(backend, name, params)
     _emit(rows, columns, fmt)

@@ -32,8 +32,23 @@ from legkg.store.local import LocalBackend, Term, _one_line, open_backend, with_
 HPO_GRAPH = LEGKG + "graph/hpo"
 META_GRAPH = LEGKG + "graph/linked-meta"
 LINKED = {"hpo": HPO_GRAPH, "icd10cm": LEGKG + "graph/icd10cm"}  # icd10cm: legkg.vocab.icd10cm.link_icd10cm
+RESERVED = (*LINKED, "ontology", "linked-meta")  # names a vocabulary linked from a file may not take
 _META = ox.NamedNode("urn:legkg:linked")
-_KEY = {name: ox.NamedNode(f"urn:legkg:key:{name}") for name in (*LINKED, "ontology")}
+_KEY_PREFIX = "urn:legkg:key:"
+VOCAB = "urn:legkg:vocab:"  # subject of a vocabulary's state, source, format and triples in the META_GRAPH
+_STATE = ox.NamedNode("urn:legkg:state")
+_NAME = re.compile(r"[a-z][a-z0-9-]{0,39}")
+
+
+class _Keys(dict):
+    """The key predicate of each name (``urn:legkg:key:NAME``), made on first use."""
+
+    def __missing__(self, name: str) -> ox.NamedNode:
+        node = self[name] = ox.NamedNode(_KEY_PREFIX + name)
+        return node
+
+
+_KEY = _Keys()
 OBO = PREFIXES["obo"]
 Progress = Callable[[str], None]
 
@@ -110,12 +125,45 @@ def _open(read_only: bool) -> ox.Store:
         raise LegkgError(f"cannot open the linked store {path}: {_one_line(e)}") from None
 
 
-def linked_names() -> list[str]:
-    """The vocabularies linked so far."""
-    if not store_path().exists():
-        return []
-    store = _open(read_only=True)
-    return [name for name in LINKED if _key(store, name)]
+def graph_iri(name: str) -> str:
+    """The named graph that holds a linked vocabulary: ``https://w3id.org/legkg/graph/NAME``."""
+    return LINKED.get(name) or LEGKG + "graph/" + name
+
+
+def check_name(name: str, builtin: bool = False) -> str:
+    """A vocabulary name: lower-case letters, digits and dashes, starting with a letter; misuse otherwise.
+
+    Example:
+        >>> check_name("mondo")
+        'mondo'
+    """
+    if not _NAME.fullmatch(name or ""):
+        shown = name if len(name) <= 40 else name[:39] + "…"
+        raise Misuse(f"bad vocabulary name {shown!r}: use 1-40 lower-case letters, digits and dashes, "
+                     "starting with a letter (e.g. mondo, snomed-extract)")
+    if not builtin and name in RESERVED:
+        hint = f"; 'legkg link {name}' loads the bundled one" if name in LINKED else ""
+        raise Misuse(f"the name {name!r} is taken by legkg{hint}; choose another --name")
+    return name
+
+
+def loading_names(store: ox.Store) -> list[str]:
+    """Names whose load started and did not finish (killed part-way): their graphs are partial."""
+    return sorted(q.subject.value[len(VOCAB):] for q in store.quads_for_pattern(
+        None, _STATE, ox.Literal("loading"), ox.NamedNode(META_GRAPH)))
+
+
+def linked_names(store: ox.Store | None = None) -> list[str]:
+    """The vocabularies linked so far and complete (a load that stopped part-way has no key)."""
+    if store is None:
+        if not store_path().exists():
+            return []
+        store = _open(read_only=True)
+    names = {q.predicate.value[len(_KEY_PREFIX):]
+             for q in store.quads_for_pattern(_META, None, None, ox.NamedNode(META_GRAPH))
+             if q.predicate.value.startswith(_KEY_PREFIX)}
+    names.discard("ontology")
+    return [n for n in LINKED if n in names] + sorted(names - set(LINKED))
 
 
 def link_hpo(force: bool = False, progress: Progress | None = None) -> dict:
@@ -218,7 +266,8 @@ def _replace_ontology(store: ox.Store, base: LocalBackend, say: Progress) -> Non
     if _key(store, "ontology") == base.cache_key:
         return
     say("copying the ontology into the linked store ...")
-    keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH)}
+    named = set(linked_names(store)) | set(loading_names(store))
+    keep = {ox.NamedNode(g) for g in (*LINKED.values(), META_GRAPH, *map(graph_iri, named))}
     store.clear_graph(ox.DefaultGraph())
     for g in list(store.named_graphs()):
         if g not in keep:
@@ -233,7 +282,7 @@ class LinkedBackend(LocalBackend):
 
     def __init__(self, store: ox.Store, graphs: Sequence[str], cache_key: str | None = None) -> None:
         super().__init__(store, label=f"embedded store with {', '.join(graphs)}", cache_key=cache_key)
-        self.default_graph = [ox.DefaultGraph()] + [ox.NamedNode(LINKED[g]) for g in graphs]
+        self.default_graph = [ox.DefaultGraph()] + [ox.NamedNode(graph_iri(g)) for g in graphs]
 
     def _query(self, query: str, bindings: Mapping[str, Term] | None = None):
         try:
@@ -246,15 +295,19 @@ class LinkedBackend(LocalBackend):
 
 def open_linked(ontology: Path | None = None, graphs: Sequence[str] = ("hpo",), asserted: bool = False,
                 progress: Progress | None = None) -> LinkedBackend:
-    """A backend over the ontology and the linked graphs (``legkg link hpo`` must have run)."""
-    unknown = [g for g in graphs if g not in LINKED]
-    if unknown:
-        raise Misuse(f"cannot link {unknown[0]!r}; linked vocabularies: {', '.join(LINKED)}")
-    missing = [g for g in graphs if g not in linked_names()]
+    """A backend over the ontology and the linked graphs (``legkg link hpo`` or ``legkg link FILE --name NAME``
+    must have run)."""
+    for g in graphs:
+        check_name(g, builtin=True)
+    store = _open(read_only=True) if store_path().exists() else None  # opened once: a big store takes a while
+    linked = linked_names(store) if store is not None else []
+    missing = [g for g in graphs if g not in linked]
     if missing:
-        raise LegkgError(f"{missing[0]} is not linked yet: run 'legkg link {missing[0]}' first")
+        name = missing[0]
+        how = f"legkg link {name}" if name in LINKED else f"legkg link FILE --name {name}"
+        known = f" (linked: {', '.join(linked)})" if linked else ""
+        raise LegkgError(f"{name} is not linked yet{known}: run '{how}' first")
     base = open_backend(ontology, asserted=asserted)
-    store = _open(read_only=True)
     if _key(store, "ontology") != base.cache_key:  # the ontology changed: replace its share of the store
         del store
         _copy_ontology(base, progress)
