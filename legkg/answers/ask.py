@@ -47,23 +47,23 @@ def ask(backend: Backend, question: str) -> Answer:
                            f"Try: {'; '.join(FORMS[:3])}")
     a = Asker(backend, question)
     ambiguous(a.mentions)
-    _check_scope(a)
+    unknown = unknown_words(a)
+    _check_scope(a, set(unknown))
     for rule in RULES:
         answer = rule(a)
         if answer is not None:
-            answer.not_in_article = unknown_words(a)
+            answer.not_in_article = unknown
             return answer
     recognised = ", ".join(f"{m.entity.label} ({m.entity.kind})" for m in a.mentions) or "no terms"
     raise CannotAnswer(f"I can't answer that. Recognised: {recognised}. Try: {'; '.join(_closest_forms(a))}")
 
 
-def _check_scope(a: Asker) -> None:
+def _check_scope(a: Asker, unknown: set[str]) -> None:
     """Refuse questions about what the article does not cover, or that ask more than it gives."""
     if BEYOND_THE_ARTICLE.search(a.q):
         raise CannotAnswer("I can't answer that. The article gives no diagnosis, dosing, ranking of treatments, "
                            f"prognosis or recovery times; ask a healthcare professional. Try: {'; '.join(FORMS[:3])}")
     words = a.words
-    unknown = set(unknown_words(a))
     if not a.mentions and unknown:
         raise CannotAnswer(f"I can't answer that. The article does not speak of {' '.join(sorted(unknown)[:3])}. "
                            f"Try: {'; '.join(FORMS[:3])}")
@@ -94,14 +94,15 @@ def unknown_words(a: Asker) -> list[str]:
         >>> unknown_words(Asker(open_backend(), "does ibuprofen help sciatica?"))
         ['ibuprofen']
     """
-    vocabulary = a.vocabulary()
+    known = QUESTION_WORDS | a.vocabulary()
     mended = a.q.split()  # a misspelt question word ("symtoms") is not an unknown topic
     covered = {i for m in a.mentions for i in range(m.start, m.end)}
-    unknown = []
+    unknown: list[str] = []
+    short_words = sorted(w for w in QUESTION_WORDS if len(w) < 6)
     for i, w in enumerate(a.words):
-        if i in covered or w.isdigit() or {w, mended[i]} & (QUESTION_WORDS | vocabulary) or w in unknown:
+        if i in covered or w.isdigit() or {w, mended[i]} & known or w in unknown:
             continue
-        if len(w) < 5 and close_word(w, sorted(QUESTION_WORDS)) != w:  # "wat" is "what"
+        if len(w) < 5 and close_word(w, short_words) != w:  # "wat" is "what"
             continue
         unknown.append(w)
     return unknown

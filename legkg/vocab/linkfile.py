@@ -99,19 +99,19 @@ class _Counted:
         self.raw.close()
 
 
-def _syntax(path: Path, e: SyntaxError, before: int = 0) -> LegkgError:
+def _syntax(path: Path, e: SyntaxError) -> LegkgError:
     """A one-line error naming the file and, when the parser gives one, the line."""
     text = " ".join(str(e).split())
     text = re.sub(r"^Parser error (at|between) [^:]*: ", "", text)
     text = re.sub(r" \(line \d+\)$", "", text)[:200]
-    where = f"{path}:{before + e.lineno}" if e.lineno else str(path)
+    where = f"{path}:{e.lineno}" if e.lineno else str(path)
     return LegkgError(f"{where}: not valid RDF: {text}")
 
 
-def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick) -> int:
-    """Stream the file into ``graph``; return the quads parsed (N-Quads and TriG) or 0."""
+def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick) -> None:
+    """Stream the file into ``graph``, reporting bytes read (and, for N-Quads and TriG, quads loaded)."""
     total = path.stat().st_size
-    done = [0, 0]  # bytes read, triples so far
+    done = [0, 0]  # bytes read, quads so far
 
     def read(n: int) -> None:
         done[0] = n
@@ -122,28 +122,23 @@ def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNo
     try:
         if fmt in ("nq", "trig"):
             batch: list[ox.Quad] = []
-            try:
-                for q in ox.parse(reader, FORMATS[fmt], base_iri=base):
-                    batch.append(ox.Quad(q.subject, q.predicate, q.object, graph))
-                    if len(batch) >= 100_000:
-                        store.bulk_extend(batch)
-                        done[1] += len(batch)
-                        batch.clear()
-                store.bulk_extend(batch)
-                done[1] += len(batch)
-            except SyntaxError as e:
-                raise _syntax(path, e) from None
+            for q in ox.parse(reader, FORMATS[fmt], base_iri=base):
+                batch.append(ox.Quad(q.subject, q.predicate, q.object, graph))
+                if len(batch) >= 100_000:
+                    store.bulk_extend(batch)
+                    done[1] += len(batch)
+                    batch.clear()
+            store.bulk_extend(batch)
+            done[1] += len(batch)
         else:
-            try:
-                store.bulk_load(reader, FORMATS[fmt], base_iri=base, to_graph=graph)
-            except SyntaxError as e:
-                raise _syntax(path, e) from None
+            store.bulk_load(reader, FORMATS[fmt], base_iri=base, to_graph=graph)
+    except SyntaxError as e:
+        raise _syntax(path, e) from None
     except OSError as e:
         raise LegkgError(f"loading {path} failed: {' '.join(str(e).split())[:200]}") from None
     finally:
         reader.close()
     tick(total, total, done[1])
-    return done[1]
 
 
 def _meta(store: ox.Store, name: str) -> dict[str, str]:
