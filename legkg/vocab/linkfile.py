@@ -106,6 +106,13 @@ def _recover() -> None:
     shutil.rmtree(new, ignore_errors=True)
     # a reload stopped part-way: the store holds it as loading and the next run reloads it
     shutil.rmtree(path.with_name(path.name + ".previous"), ignore_errors=True)
+    _scratch().unlink(missing_ok=True)
+
+
+def _scratch() -> Path:
+    """Where a gzipped N-Triples file is unzipped to be loaded in parts."""
+    path = link.store_path()
+    return path.with_name(path.name + ".unzipped.nt")
 
 
 class _Held:
@@ -233,7 +240,7 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
     failure = None
     try:
-        load_file(held.store, path, fmt, zipped, graph, tick)
+        load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
         triples = _count(held.store, graph)
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
