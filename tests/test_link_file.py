@@ -334,3 +334,20 @@ def test_remove_takes_out_one_vocabulary_and_keeps_the_others(files: dict[str, P
     assert count(env, "big") == 30_000
     left = {p.name for p in Path(env["LEGKG_CACHE_DIR"]).glob("linked-store.*")}
     assert left == {"linked-store.lock"}
+
+
+@pytest.mark.parametrize("compact_above, compacted", [(0, True), (None, False)])
+def test_only_a_big_load_is_compacted(files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      compact_above: int | None, compacted: bool) -> None:
+    """A file above the threshold is compacted while its triples are counted; a small one is left as loaded."""
+    from legkg.vocab import linkfile
+
+    monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))
+    if compact_above is not None:
+        monkeypatch.setattr(linkfile, "COMPACT_ABOVE", compact_above)
+    said: list[str] = []
+    info = linkfile.link_file(files["nt"], "sct", say=said.append)
+    assert (info["triples"], info["loaded"]) == (len(vocabulary()), True)
+    assert ("compacting the store ..." in said) is compacted, said
+    assert [(r["name"], r["triples"], r["state"]) for r in linkfile.linked_list()] == [
+        ("sct", len(vocabulary()), "linked")]

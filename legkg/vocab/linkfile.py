@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,10 +40,11 @@ from legkg.vocab.streams import FORMATS, Tick, load_file
 EXTENSIONS = {".nt": "nt", ".ntriples": "nt", ".nq": "nq", ".nquads": "nq", ".ttl": "ttl", ".turtle": "ttl",
               ".trig": "trig", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".rdfxml": "xml"}
 _VOCAB = link.VOCAB
-# The bulk loader writes a big file as many overlapping sorted runs; compacting them makes the first
-# queries faster (10^7 triples: a subclass-path query 0.35 s instead of 1 s) at a cost (36 s). A load of
-# up to two runs gains too little for the time (10^6 triples: 3 to 4 s to gain 30 ms), so it is left.
-COMPACT_ABOVE = 2_000_000
+# The bulk loader writes a big file as many overlapping sorted batches (of about a million triples);
+# compacting them makes the first queries faster (10^7 triples: a subclass-path query 0.35 s instead
+# of 1 s) at a cost (37 s). A file of up to 256 MiB of RDF (about two batches of N-Triples) gains too
+# little for the time (10^6 triples: 3 to 4 s to gain 30 ms), so it is left as loaded.
+COMPACT_ABOVE = 256 << 20
 Say = Callable[[str], None]
 
 
@@ -238,15 +240,21 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
         previous = _drop(held, graph, say, keep=reload)  # kept until the new copy is complete
     start = time.monotonic()
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
-    failure = None
+    failure, compacting = None, None
     try:
-        load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
+        parsed = load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
+        if parsed > COMPACT_ABOVE:  # compacted while the triples are counted and the marks written
+            say("compacting the store ...")
+            compacting = threading.Thread(target=held.store.optimize, name="legkg-compact", daemon=True)
+            compacting.start()
         triples = _count(held.store, graph)
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
     except LegkgError as e:
         failure = e.with_traceback(None)  # its frames would keep the store open
         failure.__context__ = None
+    if failure is not None and compacting is not None:
+        compacting.join()  # before anything is undone
     if failure is not None:  # bad data: undo what was loaded (an interrupted load is undone by the next run)
         if isinstance(previous, Path):
             _restore(held, previous, graph, say)  # the previous folder has no trace of this load
@@ -267,9 +275,8 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
     _set_meta(held.store, name, state="linked", source=str(path.resolve()), format=fmt, triples=str(triples))
     link._set_key(held.store, name, key)
     held.store.flush()
-    if triples > COMPACT_ABOVE:
-        say("compacting the store ...")
-        held.store.optimize()
+    if compacting is not None:
+        compacting.join()
     say(f"linked {name}: {triples:,} triples in {time.monotonic() - start:.1f} s")
     from legkg.store.local import open_backend
 

@@ -74,7 +74,8 @@ class _Reader:
         self.raw = path.open("rb")
         self.raw.seek(span[0])
         self.left = span[1] - span[0]
-        self.read_bytes = 0
+        self.read_bytes = 0  # from the file on disk (compressed, for .gz): the progress
+        self.parsed = 0  # handed to the parser
         self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb") if zipped else None
         self.stop = stop
 
@@ -85,12 +86,14 @@ class _Reader:
             if self.stream is not None:
                 data = self.stream.read(n)
                 self.read_bytes = self.raw.tell()
+                self.parsed += len(data)
                 return data
             data = self.raw.read(self.left if n < 0 else min(n, self.left))
         except (OSError, EOFError) as e:  # a damaged or truncated gzip file
             raise LegkgError(f"cannot read {self.raw.name}: {' '.join(str(e).split())[:160]}") from None
         self.left -= len(data)
         self.read_bytes += len(data)
+        self.parsed += len(data)
         return data
 
     def close(self) -> None:
@@ -109,8 +112,9 @@ def syntax_error(path: Path, e: SyntaxError, first_line: int = 1) -> LegkgError:
 
 
 def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick,
-              scratch: Path | None = None) -> None:
-    """Stream the file into ``graph``, reporting bytes read (and, for N-Quads and TriG, quads loaded).
+              scratch: Path | None = None) -> int:
+    """Stream the file into ``graph``, reporting bytes read (and, for N-Quads and TriG, quads loaded);
+    return the bytes of RDF parsed (unzipped).
 
     Gzipped N-Triples that could be cut are first unzipped to ``scratch`` (when given), then
     loaded in parts from there and the copy removed.
@@ -121,11 +125,10 @@ def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.Nam
     """
     if fmt == "nt" and zipped and scratch is not None and _unzip_to_cut(path, scratch):
         try:
-            _load(store, scratch, fmt, False, graph, tick, shown=path)
+            return _load(store, scratch, fmt, False, graph, tick, shown=path)
         finally:
             scratch.unlink(missing_ok=True)
-        return
-    _load(store, path, fmt, zipped, graph, tick, shown=path)
+    return _load(store, path, fmt, zipped, graph, tick, shown=path)
 
 
 def _unzip_to_cut(path: Path, target: Path) -> bool:
@@ -152,7 +155,7 @@ def _unzip_to_cut(path: Path, target: Path) -> bool:
 
 
 def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick,
-          shown: Path) -> None:
+          shown: Path) -> int:
     total = path.stat().st_size
     spans = plan_parts(path, fmt, zipped)
     stop = threading.Event()
@@ -202,6 +205,7 @@ def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNo
         i, e = min(errors, key=lambda x: x[0])
         _raise(path, spans[i][0], e, shown)
     tick(total, total, quads[0])
+    return sum(r.parsed for r in readers)
 
 
 def _raise(path: Path, offset: int, e: BaseException, shown: Path) -> None:
@@ -220,14 +224,16 @@ def _raise(path: Path, offset: int, e: BaseException, shown: Path) -> None:
 
 
 class _Ticking:
-    """Reports progress after each read of the wrapped reader."""
+    """Reports progress after every MiB read from the wrapped reader (the parser reads 2 KiB at a time)."""
 
     def __init__(self, reader: _Reader, progress: Callable[[], None]) -> None:
-        self.reader, self.progress = reader, progress
+        self.reader, self.progress, self.next = reader, progress, 0
 
     def read(self, n: int = -1) -> bytes:
         data = self.reader.read(n)
-        self.progress()
+        if self.reader.read_bytes >= self.next or not data:
+            self.next = self.reader.read_bytes + (1 << 20)
+            self.progress()
         return data
 
 
