@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from legkg.cli.fast import term_completions
 from legkg.cli.writers import WRITERS
 from legkg.core.errors import LegkgError, Misuse
 
@@ -164,21 +165,6 @@ def emit(rows, columns, fmt: str) -> None:
     WRITERS[fmt](rows, columns, out)
 
 
-def quote_for_shell(label: str, incomplete: str, shell: str) -> str:
-    """What completion inserts: bash inserts a match as typed, so a multi-word label is quoted there
-    (zsh and fish quote matches themselves); a word the user started with a quote is left alone.
-
-    Example:
-        >>> quote_for_shell("sciatic nerve", "sciat", "bash")
-        "'sciatic nerve'"
-    """
-    import shlex
-
-    if shell != "bash" or incomplete[:1] in ("'", '"'):
-        return label
-    return shlex.quote(label)
-
-
 def term_completer(*kinds: str):
     """Shell completion of term labels and synonyms of the given kinds (all kinds if none).
 
@@ -195,12 +181,12 @@ def term_completer(*kinds: str):
         shell = os.environ.get("_LEGKG_COMPLETE", "").partition("_")[0]
         try:
             index = embedded_index(ctx.find_root().params.get("ontology"), quiet=True)
-            text = incomplete.lstrip("'\"") or None
-            rows = [r for kind in (kinds or (None,)) for r in index.rows(text, kind)]
+            found = term_completions(index, kinds, incomplete, shell)
         except Exception:  # completion must never break the shell
             return []
-        return [CompletionItem(quote_for_shell(r["label"], incomplete, shell), help=r["kind"]) for r in rows]
+        return [CompletionItem(value, help=kind) for value, kind in found]
 
+    complete.term_kinds = kinds  # type: ignore[attr-defined] - read by legkg.cli.fastgen
     return complete
 
 

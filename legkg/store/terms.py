@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the RDF engine is not loaded to read the index
 KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
          "frequency", "onset", "severity")
 _CURIE = re.compile(r"^[A-Za-z][\w.-]*:[^\s:<>\"{}|\\^`]+$")
+ROW_COLUMNS = ("id", "label", "kind", "synonyms")  # the columns of TermIndex.rows, as `legkg terms` lists them
 _HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'", "_": " "})
 
 
@@ -272,11 +273,13 @@ class TermIndex:
                 for e in self.search(text, kind)]
 
 
-def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False) -> TermIndex:
+def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False,
+                   build: bool = True) -> TermIndex | None:
     """The term index of the embedded store over an ontology, read from its cache when it is there.
 
-    Only when it is not is the store opened (and the index cached). A StaleInferences warning
-    says when the ontology's inferences are not built, unless ``quiet``.
+    Only when it is not is the store opened (and the index cached); with ``build`` false, None is
+    returned instead. A StaleInferences warning says when the ontology's inferences are not built,
+    unless ``quiet``.
 
     Example:
         >>> embedded_index().resolve("numbness").id
@@ -286,7 +289,7 @@ def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: 
 
     source = Source(ontology, asserted, quiet=quiet)
     index = TermIndex.cached(source.key)
-    if index is None:
+    if index is None and build:
         from legkg.store.local import open_backend
 
         index = TermIndex.load(open_backend(ontology, asserted, source=source))
