@@ -17,7 +17,10 @@ Example:
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+
+TYPE_CHECKING = False  # typing is not imported: the start-up path stays light
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 COMPLETE_VAR = "_LEGKG_COMPLETE"  # Click's name for prog "legkg"
 SHELLS = ("bash", "zsh", "fish")

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import TextIO
 
-Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
+TYPE_CHECKING = False  # typing is not imported: the start-up path stays light
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import TextIO
+
+    Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
 
 
 _CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # compiled on first use

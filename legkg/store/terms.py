@@ -12,13 +12,14 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
 
-if TYPE_CHECKING:  # the RDF engine is not loaded to read the index
+TYPE_CHECKING = False  # neither typing nor the RDF engine is loaded to read the index
+if TYPE_CHECKING:
+    from pathlib import Path
+
     from legkg.store.local import Backend
 
 KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
