@@ -186,3 +186,16 @@ def test_spec_names_every_term_completed_parameter() -> None:
     assert completed[("conditions",)] == ["anatomy", "symptom", "mechanism", "category"]
     assert completed[("paths",)] == ["start", "end"]
     assert ("terms",) in completed and ("query", "run") not in completed
+
+
+def test_cached_term_index_holds_the_name_tables_it_would_compute() -> None:
+    """The index read from its cache finds names exactly as one built from the same entities."""
+    from legkg.store.source import Source
+    from legkg.store.terms import TermIndex
+
+    cached = TermIndex.cached(Source().key)
+    fresh = TermIndex(list(cached.entities.values()))
+    assert cached._tables is not None and fresh._tables is None
+    as_iris = [{k: [(e.iri, lab) for e, lab in b] for k, b in t.items()} for t in (cached._tables, fresh._name_tables())]
+    assert as_iris[0] == as_iris[1] and list(as_iris[0][0]) == list(as_iris[1][0])
+    assert cached.resolve("pins and needles", kinds={"symptom"}).label == "tingling"

@@ -88,7 +88,10 @@ class _ClosedStream:
 
 def _guard_process() -> None:
     """Turn SIGTERM into an exception, and a closed stdout into a clear error."""
-    import signal
+    try:
+        import _signal as signal  # what signal.signal calls, without building the module's enums
+    except ImportError:
+        import signal
 
     def terminate(signum, frame) -> None:
         raise Terminated()
@@ -189,6 +192,37 @@ def _load(target: str) -> click.Command:
     return getattr(importlib.import_module(module), name)
 
 
+def _short_options_first(command: click.Command) -> click.Command:
+    """Let the command's parser try ``-f`` as a short option without first building a "no such option" error.
+
+    Click matches every option as a long one first; for ``-f`` that fails, and the error it builds
+    and then discards imports difflib to suggest close names. Raised without suggestions, the
+    discarded error costs nothing; what is parsed, and every error shown, stays Click's.
+    """
+    make = command.make_parser
+
+    def make_parser(ctx: click.Context):
+        parser = make(ctx)
+        match_long = getattr(parser, "_match_long_opt", None)
+        long_opts, prefixes = getattr(parser, "_long_opt", None), getattr(parser, "_opt_prefixes", None)
+        if match_long is None or long_opts is None or prefixes is None:
+            return parser
+
+        def match(opt: str, explicit_value, state) -> None:
+            if opt not in long_opts and opt[:2] not in prefixes:  # Click drops this error and tries short options
+                raise click.NoSuchOption(opt, ctx=ctx)
+            return match_long(opt, explicit_value, state)
+
+        parser._match_long_opt = match
+        return parser
+
+    command.make_parser = make_parser  # type: ignore[method-assign]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _short_options_first(sub)
+    return command
+
+
 def _lazy_list(self: click.Group, ctx: click.Context) -> list[str]:
     return sorted(set(click.Group.list_commands(self, ctx)) | set(LAZY_COMMANDS))
 
@@ -201,12 +235,13 @@ def _lazy_get(self: click.Group, ctx: click.Context, name: str) -> click.Command
             extra = _load(sub)
             if isinstance(command, click.Group) and extra.name not in command.commands:
                 command.add_command(extra)
-        self.add_command(command, name)
+        self.add_command(_short_options_first(command), name)
     return command
 
 
 LegkgGroup.list_commands = _lazy_list
 LegkgGroup.get_command = _lazy_get
+_short_options_first(cli)
 
 
 def main(preload: Preload | None = None) -> None:

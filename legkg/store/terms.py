@@ -10,8 +10,9 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import json
+import marshal
 import re
+import sys
 
 from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
@@ -119,34 +120,44 @@ class TermIndex:
     def cached(cls, key: str) -> TermIndex | None:
         """The index cached beside the store with this key, if it is there, whole and unchanged.
 
-        Reads one small file: neither the store nor the RDF engine is loaded.
+        Reads one small file: neither the store nor the RDF engine is loaded, and the name tables
+        come ready-made.
         """
-        from legkg.store.files import cache_dir, checksum
+        from legkg.store.files import unseal
 
         try:
-            cached = json.loads((cache_dir() / f"{key}.terms.json").read_bytes())
-            entities = json.dumps(cached["entities"]).encode("utf-8")
-            if cached["check"] == checksum(entities) and cached["entities"]:  # whole and unchanged
-                return cls([Entity(*e) for e in cached["entities"]])
-        except (OSError, ValueError, TypeError, KeyError):
+            data = unseal(_cache_path(key).read_bytes(), _MARKER)  # its check is verified before it is read
+            if data:
+                entities, names, singular_names = marshal.loads(data)
+                index = cls([Entity(*e) for e in entities])
+                if index.entities:
+                    get = index.entities.__getitem__
+                    index._tables = tuple({k: [(get(iri), label) for iri, label in bucket] for k, bucket in table}
+                                          for table in (names, singular_names))
+                    return index
+        except (OSError, ValueError, TypeError, KeyError, EOFError):
             pass
         return None
+
+    def _dump(self) -> bytes:
+        """The entities and name tables, as :meth:`cached` reads them."""
+        tables = [[(k, [(e.iri, label) for e, label in bucket]) for k, bucket in table.items()]
+                  for table in self._name_tables()]
+        data = marshal.dumps(([(e.iri, e.label, e.kind, e.synonyms) for e in self.entities.values()], *tables))
+        return data + b"\n"  # the seal's marker starts a line; marshal ignores what follows its data
 
     @classmethod
     def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
-            from legkg.store.files import atomic_write, cache_dir, checksum
+            from legkg.store.files import atomic_write, seal
 
             index = cls.cached(key)
             if index is not None:
                 return index
-            path = cache_dir() / f"{key}.terms.json"
             index = cls._query(backend)
-            data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
-            blob = json.dumps(data).encode("utf-8")
             with contextlib.suppress(OSError):
-                atomic_write(path, json.dumps({"check": checksum(blob), "entities": data}).encode("utf-8"))
+                atomic_write(_cache_path(key), seal(index._dump(), _MARKER))
             return index
         return cls._query(backend)
 
@@ -272,6 +283,16 @@ class TermIndex:
         """What ``legkg terms`` lists: the matches of :meth:`search` as rows of id, label, kind and synonyms."""
         return [{"id": e.id, "label": e.label, "kind": e.kind, "synonyms": "; ".join(e.synonyms)}
                 for e in self.search(text, kind)]
+
+
+_MARKER = "legkg: end of term index"
+
+
+def _cache_path(key: str):
+    """Where the term index of the store with this key is cached: marshal data, so per Python version."""
+    from legkg.store.files import cache_dir
+
+    return cache_dir() / f"{key}.terms.{sys.implementation.cache_tag}.marshal"
 
 
 def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False,
