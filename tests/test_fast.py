@@ -195,8 +195,8 @@ def test_cached_term_index_holds_the_name_tables_it_would_compute() -> None:
 
     cached = TermIndex.cached(Source().key)
     fresh = TermIndex(list(cached.entities.values()))
-    assert cached._tables is not None and fresh._tables is None
-    tables = (cached._tables, fresh._name_tables())
+    assert cached._cached_tables is not None and fresh._cached_tables is None
+    tables = (cached._name_tables(), fresh._name_tables())
     as_iris = [[list({k: [(e.iri, lab) for e, lab in b] for k, b in t.items()}.items()) for t in pair]
                for pair in tables]
     assert as_iris[0] == as_iris[1] and len(as_iris[0][0]) > 100

@@ -85,12 +85,17 @@ class TermIndex:
         self.entities = {e.iri: e for e in entities}
         self.backend: Backend | None = None
         self._tables: tuple[dict[str, list[tuple[Entity, bool]]], ...] | None = None
+        self._cached_tables: tuple[list, list] | None = None  # as read from the cache, made into tables when used
 
     def _name_tables(self) -> tuple[dict[str, list[tuple[Entity, bool]]], ...]:
         """Entities by normalised name, and by the singular of a name ('cog wheel' for 'cog wheels').
 
-        Built on the first look-up: a search needs neither.
+        Built on the first look-up (from the cache's copy when there is one): a search needs neither.
         """
+        if self._tables is None and self._cached_tables is not None:
+            get = self.entities.__getitem__
+            self._tables = tuple({k: [(get(iri), label) for iri, label in bucket] for k, bucket in table}
+                                 for table in self._cached_tables)
         if self._tables is None:
             names: dict[str, list[tuple[Entity, bool]]] = {}
             singular_names: dict[str, list[tuple[Entity, bool]]] = {}
@@ -131,9 +136,7 @@ class TermIndex:
                 entities, names, singular_names = marshal.loads(data)
                 index = cls([Entity(*e) for e in entities])
                 if index.entities:
-                    get = index.entities.__getitem__
-                    index._tables = tuple({k: [(get(iri), label) for iri, label in bucket] for k, bucket in table}
-                                          for table in (names, singular_names))
+                    index._cached_tables = (names, singular_names)
                     return index
         except (OSError, ValueError, TypeError, KeyError, EOFError):
             pass
