@@ -263,3 +263,43 @@ def test_reloading_a_big_graph_rebuilds_the_store_and_keeps_the_others(files: di
     assert left == {"linked-store.lock"}, "the old and the rebuilt folders are gone"
     found = rows(legkg(env, "--with", "sct", "--with", "big", "link", "query", "linked-codes", "--format", "json"))
     assert {(r["id"], r["code"]) for r in found} == set(snomed_codes().items())
+
+
+@pytest.mark.parametrize("size", [500, 30_000])
+def test_a_failed_reload_keeps_the_previous_copy_linked(tmp_path: Path, env: dict[str, str], size: int) -> None:
+    """A reload from a bad file ends with one line and the copy that was linked before, small or big."""
+    good = tmp_path / "codes.nt"
+    good.write_text("".join(f"<{SCT}7{i}> <{RDFS}label> \"finding 7{i}\" .\n" for i in range(size)),
+                    encoding="utf-8")
+    assert legkg(env, "link", good, "--name", "codes").returncode == 0
+    bad = tmp_path / "codes-new.nt"
+    bad.write_text("".join(f"<{SCT}8{i}> <{RDFS}label> \"finding 8{i}\" .\n" for i in range(size)) + "<broken\n",
+                   encoding="utf-8")
+    failed = legkg(env, "link", bad, "--name", "codes", "--force")
+    assert failed.returncode == 1, failed.stderr
+    assert failed.stderr.strip().splitlines()[-1].startswith(f"Error: {bad}:{size + 1}: not valid RDF")
+    assert count(env, "codes") == size
+    labels = rows(legkg(env, "--with", "codes", "sparql", "--format", "json",
+                        f"SELECT ?l WHERE {{ <{SCT}70> <{RDFS}label> ?l }}"))["results"]["bindings"]
+    assert [b["l"]["value"] for b in labels] == ["finding 70"]
+    listed = rows(legkg(env, "link", "list", "--format", "json"))
+    assert [(r["name"], r["triples"], r["state"], r["source"]) for r in listed] == [
+        ("codes", size, "linked", str(good.resolve()))]
+    current = legkg(env, "link", good, "--name", "codes")
+    assert current.returncode == 0 and "(loaded)" not in current.stdout, "the previous copy is current again"
+    left = {p.name for p in Path(env["LEGKG_CACHE_DIR"]).glob("linked-store.*")}
+    assert left == {"linked-store.lock"}
+
+
+def test_a_blank_node_is_one_node_in_its_file_and_apart_from_another_files(tmp_path: Path,
+                                                                           env: dict[str, str]) -> None:
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.nt").write_text(f"<{SCT}7{name}> <{RDFS}seeAlso> _:b1 .\n"
+                                             f"<{SCT}8{name}> <{RDFS}seeAlso> _:b1 .\n"
+                                             f'_:b1 <{RDFS}label> "note of {name}" .\n', encoding="utf-8")
+        assert legkg(env, "link", tmp_path / f"{name}.nt", "--name", name).returncode == 0
+    found = rows(legkg(env, "--with", "one", "--with", "two", "sparql", "--format", "json",
+                       f"SELECT ?s ?l WHERE {{ ?s <{RDFS}seeAlso> ?b . ?b <{RDFS}label> ?l }}"))
+    pairs = sorted((b["s"]["value"][len(SCT):], b["l"]["value"]) for b in found["results"]["bindings"])
+    assert pairs == [("7one", "note of one"), ("7two", "note of two"), ("8one", "note of one"),
+                     ("8two", "note of two")]

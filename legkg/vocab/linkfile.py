@@ -2,17 +2,17 @@
 
 The file (N-Triples, N-Quads, Turtle, TriG or RDF/XML, gzipped or not; the format comes
 from the extension) is streamed into the persistent linked store of :mod:`legkg.vocab.linked`
-as the named graph ``https://w3id.org/legkg/graph/NAME``, without being read into Python:
-N-Triples, Turtle and RDF/XML as one stream into pyoxigraph's bulk loader, which writes
-sorted batches of bounded size (10^7 triples: 1.7 GiB at peak), N-Quads and TriG quad by
-quad (every quad goes to the vocabulary's graph). One bulk load per file, not one per
-block: each extra load into a store that already holds the vocabulary's keys costs more
-than the last (10^7 triples in 32 MiB blocks took five times as long).
+as the named graph ``https://w3id.org/legkg/graph/NAME``, without being read into Python
+(:mod:`legkg.vocab.streams`: one bulk load per file, or per part of a file cut for the cores).
+One bulk load per file or part, not one per block: each extra load into a store that already
+holds the vocabulary's keys costs more than the last (10^7 triples in 32 MiB blocks took five
+times as long).
 
 A load is recoverable: before it starts, the name's key is removed and a ``loading`` mark
 written; only a complete load sets the key again. A load that fails (bad syntax, no
-triples) is rolled back; a load killed part-way is rolled back by the next ``link``, and
-until then ``--with NAME`` refuses the name rather than answer from a partial graph.
+triples) is rolled back, and a reload that fails puts the copy linked before back; a load
+killed part-way is rolled back by the next ``link``, and until then ``--with NAME`` refuses
+the name rather than answer from a partial graph.
 
 Example:
     >>> info = link_file(Path("mondo.owl"), "mondo")  # doctest: +SKIP
@@ -22,9 +22,7 @@ Example:
 
 from __future__ import annotations
 
-import gzip
 import hashlib
-import re
 import shutil
 import tempfile
 import time
@@ -36,14 +34,16 @@ import pyoxigraph as ox
 from legkg.core.errors import LegkgError, Misuse
 from legkg.vocab import linked as link
 from legkg.vocab.linked import check_name, loading_names
+from legkg.vocab.streams import FORMATS, Tick, load_file
 
-FORMATS = {"nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS, "ttl": ox.RdfFormat.TURTLE,
-           "trig": ox.RdfFormat.TRIG, "xml": ox.RdfFormat.RDF_XML}
 EXTENSIONS = {".nt": "nt", ".ntriples": "nt", ".nq": "nq", ".nquads": "nq", ".ttl": "ttl", ".turtle": "ttl",
               ".trig": "trig", ".rdf": "xml", ".owl": "xml", ".xml": "xml", ".rdfxml": "xml"}
 _VOCAB = link.VOCAB
+# The bulk loader writes a big file as many overlapping sorted runs; compacting them makes the first
+# queries faster (10^7 triples: a subclass-path query 0.35 s instead of 1 s) at a cost (36 s). A load of
+# up to two runs gains too little for the time (10^6 triples: 3 to 4 s to gain 30 ms), so it is left.
+COMPACT_ABOVE = 2_000_000
 Say = Callable[[str], None]
-Tick = Callable[[int, int, int], None]  # bytes read, bytes in all, triples so far (0 if not known yet)
 
 
 def file_format(path: Path, given: str | None = None) -> tuple[str, bool]:
@@ -78,69 +78,6 @@ def _fingerprint(path: Path, fmt: str) -> str:
     return f"{fmt}:{st.st_size}:{st.st_mtime_ns}:{h.hexdigest()[:24]}"
 
 
-class _Counted:
-    """A binary reader that counts the bytes read from the file on disk (compressed, for .gz)."""
-
-    def __init__(self, path: Path, zipped: bool, tick: Callable[[int], None]) -> None:
-        self.raw = path.open("rb")
-        self.stream = gzip.GzipFile(fileobj=self.raw, mode="rb") if zipped else self.raw
-        self.tick = tick
-
-    def read(self, n: int = -1) -> bytes:
-        try:
-            data = self.stream.read(n)
-        except (OSError, EOFError) as e:  # a damaged or truncated gzip file
-            raise LegkgError(f"cannot read {self.raw.name}: {' '.join(str(e).split())[:160]}") from None
-        self.tick(self.raw.tell())
-        return data
-
-    def close(self) -> None:
-        self.stream.close()
-        self.raw.close()
-
-
-def _syntax(path: Path, e: SyntaxError) -> LegkgError:
-    """A one-line error naming the file and, when the parser gives one, the line."""
-    text = " ".join(str(e).split())
-    text = re.sub(r"^Parser error (at|between) [^:]*: ", "", text)
-    text = re.sub(r" \(line \d+\)$", "", text)[:200]
-    where = f"{path}:{e.lineno}" if e.lineno else str(path)
-    return LegkgError(f"{where}: not valid RDF: {text}")
-
-
-def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick) -> None:
-    """Stream the file into ``graph``, reporting bytes read (and, for N-Quads and TriG, quads loaded)."""
-    total = path.stat().st_size
-    done = [0, 0]  # bytes read, quads so far
-
-    def read(n: int) -> None:
-        done[0] = n
-        tick(n, total, done[1])
-
-    reader = _Counted(path, zipped, read)
-    base = path.resolve().as_uri()
-    try:
-        if fmt in ("nq", "trig"):
-            batch: list[ox.Quad] = []
-            for q in ox.parse(reader, FORMATS[fmt], base_iri=base):
-                batch.append(ox.Quad(q.subject, q.predicate, q.object, graph))
-                if len(batch) >= 100_000:
-                    store.bulk_extend(batch)
-                    done[1] += len(batch)
-                    batch.clear()
-            store.bulk_extend(batch)
-            done[1] += len(batch)
-        else:
-            store.bulk_load(reader, FORMATS[fmt], base_iri=base, to_graph=graph)
-    except SyntaxError as e:
-        raise _syntax(path, e) from None
-    except OSError as e:
-        raise LegkgError(f"loading {path} failed: {' '.join(str(e).split())[:200]}") from None
-    finally:
-        reader.close()
-    tick(total, total, done[1])
-
-
 def _meta(store: ox.Store, name: str) -> dict[str, str]:
     subject = ox.NamedNode(_VOCAB + name)
     return {q.predicate.value.rsplit(":", 1)[1]: q.object.value
@@ -167,6 +104,8 @@ def _recover() -> None:
         old.rename(path)
     shutil.rmtree(old, ignore_errors=True)
     shutil.rmtree(new, ignore_errors=True)
+    # a reload stopped part-way: the store holds it as loading and the next run reloads it
+    shutil.rmtree(path.with_name(path.name + ".previous"), ignore_errors=True)
 
 
 class _Held:
@@ -177,21 +116,22 @@ class _Held:
         self.store: ox.Store | None = link._open(read_only=False)
 
     def reopen(self) -> None:
-        self.store = None
-        import gc
-
-        gc.collect()
+        _close(self)
         self.store = link._open(read_only=False)
 
 
-def _drop(held: _Held, graph: ox.NamedNode, say: Say) -> None:
-    """Remove a graph; a big one by copying the rest of the store into a new folder (far faster)."""
+def _drop(held: _Held, graph: ox.NamedNode, say: Say, keep: bool = False) -> list[ox.Quad] | Path | None:
+    """Remove a graph; a big one by copying the rest of the store into a new folder (far faster).
+
+    With ``keep``, what was removed is returned so that :func:`_restore` can put it back: a small
+    graph's quads, or a big graph's whole previous store folder (moved aside, not deleted)."""
     store = held.store
     big = sum(1 for _ in zip(range(20_001), store.quads_for_pattern(None, None, None, graph))) > 20_000
     if not big:
+        quads = list(store.quads_for_pattern(None, None, None, graph)) if keep else None
         store.remove_graph(graph)
         store.flush()
-        return
+        return quads
     path = link.store_path()
     new_path = path.with_name(path.name + ".rebuild")
     shutil.rmtree(new_path, ignore_errors=True)
@@ -205,15 +145,38 @@ def _drop(held: _Held, graph: ox.NamedNode, say: Say) -> None:
                 new.bulk_load(path=str(dump), format=ox.RdfFormat.N_TRIPLES, to_graph=g, lenient=True)
     new.flush()
     del store, new
-    held.store = None
-    import gc
-
-    gc.collect()  # close both folders before swapping them
+    _close(held)  # close both folders before swapping them
     old = path.with_name(path.name + ".old")
     path.rename(old)
     new_path.rename(path)
+    previous = None
+    if keep:
+        previous = path.with_name(path.name + ".previous")
+        old.rename(previous)
     shutil.rmtree(old, ignore_errors=True)
     held.reopen()
+    return previous
+
+
+def _close(held: _Held) -> None:
+    held.store = None
+    import gc
+
+    gc.collect()
+
+
+def _restore(held: _Held, previous: list[ox.Quad] | Path, graph: ox.NamedNode, say: Say) -> None:
+    """Put back the copy a failed reload removed (the caller then restores its marks)."""
+    say(f"restoring the previous <{graph.value}> ...")
+    if isinstance(previous, Path):  # the whole previous folder: swap it back in
+        _close(held)
+        path = link.store_path()
+        shutil.rmtree(path)
+        previous.rename(path)
+        held.reopen()
+    else:
+        held.store.remove_graph(graph)
+        held.store.extend(previous)
 
 
 def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False, say: Say | None = None,
@@ -257,32 +220,49 @@ def link_file(path: Path, name: str, fmt: str | None = None, force: bool = False
 
 def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, say: Say, tick: Tick) -> dict:
     graph = ox.NamedNode(link.graph_iri(name))
-    before = _meta(held.store, name)
+    before, old_key = _meta(held.store, name), link._key(held.store, name)
     link._clear_key(held.store, name)  # first: a load stopped part-way leaves the name not linked
     _set_meta(held.store, name, state="loading", source=str(path.resolve()), format=fmt)
     held.store.flush()
+    previous = None
     if held.store.contains_named_graph(graph):
-        what = "an interrupted load" if before.get("state") == "loading" else f"the previous {name}"
-        say(f"removing {what} from the store ...")
-        _drop(held, graph, say)
+        reload = before.get("state") == "linked" and old_key is not None
+        say(f"removing {f'the previous {name}' if reload else 'an interrupted load'} from the store ...")
+        previous = _drop(held, graph, say, keep=reload)  # kept until the new copy is complete
     start = time.monotonic()
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
+    failure = None
     try:
-        _load(held.store, path, fmt, zipped, graph, tick)
+        load_file(held.store, path, fmt, zipped, graph, tick)
         triples = _count(held.store, graph)
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
-    except LegkgError:  # bad data: undo what was loaded (an interrupted load is undone by the next run)
-        _drop(held, graph, say)
+    except LegkgError as e:
+        failure = e.with_traceback(None)  # its frames would keep the store open
+        failure.__context__ = None
+    if failure is not None:  # bad data: undo what was loaded (an interrupted load is undone by the next run)
+        if isinstance(previous, Path):
+            _restore(held, previous, graph, say)  # the previous folder has no trace of this load
+        else:
+            _drop(held, graph, say)
+            if previous is not None:
+                _restore(held, previous, graph, say)
         for q in list(held.store.quads_for_pattern(ox.NamedNode(_VOCAB + name), None, None,
                                                    ox.NamedNode(link.META_GRAPH))):
             held.store.remove(q)
+        if previous is not None and old_key is not None:  # the previous copy is linked again, as it was
+            _set_meta(held.store, name, **before)
+            link._set_key(held.store, name, old_key)
         held.store.flush()
-        raise
+        raise failure
+    if isinstance(previous, Path):
+        shutil.rmtree(previous, ignore_errors=True)
     _set_meta(held.store, name, state="linked", source=str(path.resolve()), format=fmt, triples=str(triples))
     link._set_key(held.store, name, key)
     held.store.flush()
-    held.store.optimize()
+    if triples > COMPACT_ABOVE:
+        say("compacting the store ...")
+        held.store.optimize()
     say(f"linked {name}: {triples:,} triples in {time.monotonic() - start:.1f} s")
     from legkg.store.local import open_backend
 
