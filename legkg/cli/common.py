@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
 from legkg.cli.fast import term_completions
 from legkg.cli.writers import WRITERS
 from legkg.core.errors import LegkgError, Misuse
+
+TYPE_CHECKING = False  # pathlib is loaded only by commands writing files: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
 SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
@@ -203,6 +206,8 @@ def output_format(output: str, fmt: str, choices: list[str]) -> str:
     ctx = click.get_current_context()
     given = ctx.get_parameter_source("fmt") not in (click.core.ParameterSource.DEFAULT, None)
     check_output(output)
+    from pathlib import Path
+
     named = EXTENSIONS.get(Path(output).suffix.lower()) if output != "-" else None
     if named is None or named not in choices:
         return fmt
@@ -217,6 +222,8 @@ def check_output(output: str) -> None:
     if not output.strip():
         raise Misuse("the output file name is empty; give a file, or - for stdout")
     try:
+        from pathlib import Path
+
         folder = output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir())
     except OSError as e:  # a name too long, say
         raise LegkgError(f"cannot write {output[:60]}: {e.strerror or e}") from None
@@ -231,6 +238,8 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    from pathlib import Path
+
     from legkg.store.files import atomic_write
 
     try:

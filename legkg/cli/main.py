@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import suppress as _suppress
-from pathlib import Path
 
 import click
 
@@ -17,6 +16,10 @@ from legkg.cli.args import hoist_endpoint_options
 from legkg.cli.common import SERVER_KINDS, Seconds, Settings, check_url, fail
 from legkg.core.errors import LegkgError, Misuse
 from legkg.store.preload import Preload
+
+TYPE_CHECKING = False  # pathlib is loaded only when --ontology is given: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class LegkgGroup(click.Group):
@@ -104,7 +107,7 @@ def _guard_process() -> None:
 
 @click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
-@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
+@click.option("--ontology", type=click.Path(dir_okay=False), envvar="LEGKG_ONTOLOGY",
               help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
 @click.option("--endpoint", metavar="URL", envvar="LEGKG_ENDPOINT",
               help="Query a SPARQL server instead, at this query URL used as given; with --server, a dataset "
@@ -143,6 +146,10 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
+    if ontology is not None:
+        from pathlib import Path
+
+        ontology = Path(ontology)
     for name, value in (("--endpoint", endpoint), ("--ontology", ontology and str(ontology)), ("--user", user)):
         if value is not None and not value.strip():
             raise Misuse(f"{name} is empty; give a value or leave the option out")

@@ -17,16 +17,16 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import os.path
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from legkg.core.errors import LegkgError, QueryFailed
 from legkg.core.prefixes import PREFIXES
-from legkg.store.files import atomic_write, cache_dir, seal, unseal
+from legkg.store.files import atomic_write, cache_dir, cache_file, seal, unseal
 from legkg.store.source import (  # the names other modules read from here
     PUBLISHED_GRAPH,
     RULES,
@@ -35,6 +35,9 @@ from legkg.store.source import (  # the names other modules read from here
     read_ontology,
 )
 from legkg.store.source import VOID as _VOID
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = ["PUBLISHED_GRAPH", "RULES", "Backend", "LocalBackend", "Row", "StaleInferences", "Term", "load_store",
            "open_backend", "parse_into", "published_graph", "read_ontology", "with_values"]
@@ -186,7 +189,8 @@ def cached_dump(source: Source) -> bytes | None:
     """The cached N-Triples of the derived store, if legkg wrote them and they are whole and unchanged
     (their checksum matches); None otherwise."""
     try:
-        return unseal((cache_dir() / f"{source.key}.nt").read_bytes(), _MARKER) or None
+        with open(cache_file(f"{source.key}.nt"), "rb") as f:
+            return unseal(f.read(), _MARKER) or None
     except OSError:
         return None
 
@@ -320,7 +324,7 @@ def open_backend(ontology: Path | None = None, asserted: bool = False, source: S
     for that content key, or None; it is asked when the store is first used.
     """
     source = source or Source(ontology, asserted)
-    if not (cache_dir() / f"{source.key}.nt").is_file():  # never parsed here: parse now, so bad files fail at once
+    if not os.path.isfile(cache_file(f"{source.key}.nt")):  # never parsed here: parse now, so bad files fail at once
         return LocalBackend(load_source(source), cache_key=source.key)
 
     def load() -> ox.Store:

@@ -131,7 +131,8 @@ class TermIndex:
         from legkg.store.files import unseal
 
         try:
-            data = unseal(_cache_path(key).read_bytes(), _MARKER)  # its check is verified before it is read
+            with open(_cache_path(key), "rb") as f:
+                data = unseal(f.read(), _MARKER)  # its check is verified before it is read
             if data:
                 entities, names, singular_names = marshal.loads(data)
                 index = cls([Entity(*e) for e in entities])
@@ -291,11 +292,11 @@ class TermIndex:
 _MARKER = "legkg: end of term index"
 
 
-def _cache_path(key: str):
+def _cache_path(key: str) -> str:
     """Where the term index of the store with this key is cached: marshal data, so per Python version."""
-    from legkg.store.files import cache_dir
+    from legkg.store.files import cache_file
 
-    return cache_dir() / f"{key}.terms.{sys.implementation.cache_tag}.marshal"
+    return cache_file(f"{key}.terms.{sys.implementation.cache_tag}.marshal")
 
 
 def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False,
