@@ -23,7 +23,7 @@ from legkg.cli.args import wants_store
 
 
 def main() -> int | None:
-    """Run ``legkg``, parsing the store meanwhile when the command will query it."""
+    """Run ``legkg``: answered without Click when it can be, else parsing the store meanwhile if a query needs it."""
     args = sys.argv[1:]
     if "_LEGKG_COMPLETE" in os.environ or args[:1] == ["terms"]:
         from legkg.cli.fast import answer
