@@ -201,3 +201,24 @@ def test_cached_term_index_holds_the_name_tables_it_would_compute() -> None:
                for pair in tables]
     assert as_iris[0] == as_iris[1] and len(as_iris[0][0]) > 100
     assert cached.resolve("pins and needles", kinds={"symptom"}).label == "tingling"
+
+
+@pytest.mark.parametrize("env", [{"LEGKG_CACHE_DIR": "/tmp/c"}, {"LEGKG_CACHE_DIR": "rel/c/"}, {"XDG_CACHE_HOME": "/x"},
+                                 {"XDG_CACHE_HOME": ""}, {}])
+def test_cache_files_named_without_pathlib_are_the_cache_folders(env: dict[str, str],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-up path names cache files as plain strings; they are the files in cache_dir()."""
+    from legkg.store.files import cache_dir, cache_file
+
+    for name in ("LEGKG_CACHE_DIR", "XDG_CACHE_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert Path(cache_file("k.nt")) == cache_dir() / "k.nt"
+
+
+def test_bundled_files_named_without_pathlib_are_the_bundled_files() -> None:
+    from legkg.core.resources import ontology_file, ontology_path, queries_dir, queries_folder
+
+    assert Path(ontology_file()) == ontology_path() and ontology_path().is_file()
+    assert Path(queries_folder()) == queries_dir() and (queries_dir() / "red-flags.rq").is_file()
