@@ -182,8 +182,9 @@ linkfile.link_file(Path(sys.argv[1]), "big", tick=tick)
 """
 
 
-def test_a_load_killed_part_way_is_never_linked_and_the_next_run_finishes(tmp_path: Path,
-                                                                          env: dict[str, str]) -> None:
+@pytest.mark.parametrize("then", ["link", "remove"])
+def test_a_load_killed_part_way_is_never_linked_and_the_next_run_finishes(tmp_path: Path, env: dict[str, str],
+                                                                          then: str) -> None:
     path = tmp_path / "big.nt"
     with path.open("w", encoding="utf-8") as out:
         for i in range(150_000):
@@ -200,6 +201,10 @@ def test_a_load_killed_part_way_is_never_linked_and_the_next_run_finishes(tmp_pa
     assert refused.returncode == 1 and "big is not linked yet" in refused.stderr, refused.stderr
     listed = rows(legkg(env, "link", "list", "--format", "json"))
     assert [(r["name"], r["state"].split(":")[0]) for r in listed] == [("big", "incomplete")]
+    if then == "remove":  # the partial graph goes, and nothing is listed
+        removed = legkg(env, "link", "remove", "big")
+        assert removed.returncode == 0 and removed.stdout.startswith("removed big: "), removed.stderr
+        assert rows(legkg(env, "link", "list", "--format", "json")) == []
     again = legkg(env, "link", path, "--name", "big")
     assert again.returncode == 0 and "(loaded)" in again.stdout, again.stderr  # not "current": it reloads
     assert count(env, "big") == 150_000
@@ -303,3 +308,29 @@ def test_a_blank_node_is_one_node_in_its_file_and_apart_from_another_files(tmp_p
     pairs = sorted((b["s"]["value"][len(SCT):], b["l"]["value"]) for b in found["results"]["bindings"])
     assert pairs == [("7one", "note of one"), ("7two", "note of two"), ("8one", "note of one"),
                      ("8two", "note of two")]
+
+
+def test_remove_takes_out_one_vocabulary_and_keeps_the_others(files: dict[str, Path], tmp_path: Path,
+                                                              env: dict[str, str]) -> None:
+    big = tmp_path / "big.nt"
+    big.write_text("".join(f"<{SCT}7{i}> <{RDFS}label> \"finding 7{i}\" .\n" for i in range(30_000)),
+                   encoding="utf-8")
+    for path, name in ((files["nt"], "sct"), (big, "big"), (files["ttl"], "small")):
+        assert legkg(env, "link", path, "--name", name).returncode == 0
+    removed = legkg(env, "link", "remove", "small", "big")  # a small graph in place, a big one by a rebuild
+    assert removed.returncode == 0, removed.stderr
+    assert removed.stdout.splitlines() == [
+        f"removed small: {len(vocabulary()):,} triples (<https://w3id.org/legkg/graph/small>)",
+        "removed big: 30,000 triples (<https://w3id.org/legkg/graph/big>)"]
+    assert [r["name"] for r in rows(legkg(env, "link", "list", "--format", "json"))] == ["sct"]
+    assert count(env, "sct") == len(vocabulary())
+    gone = legkg(env, "--with", "big", "terms", "numb")
+    assert gone.returncode == 1 and "big is not linked yet" in gone.stderr
+    again = legkg(env, "link", "remove", "big")
+    assert (again.returncode, again.stderr.strip()) == (1, "Error: big is not linked (linked: sct)")
+    taken = legkg(env, "link", "remove", "ontology")
+    assert taken.returncode == 2 and "not a vocabulary" in taken.stderr
+    assert legkg(env, "link", big, "--name", "big").returncode == 0  # links again afresh
+    assert count(env, "big") == 30_000
+    left = {p.name for p in Path(env["LEGKG_CACHE_DIR"]).glob("linked-store.*")}
+    assert left == {"linked-store.lock"}

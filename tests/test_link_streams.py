@@ -102,3 +102,40 @@ def test_a_small_file_or_one_core_is_one_part(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setattr(streams, "MIN_PART_BYTES", 4096)
     assert len(streams.plan_parts(path, "nt", zipped=False, cores=1)) == 1
     assert len(streams.plan_parts(path, "nt", zipped=False, cores=64)) == streams.MAX_PARTS
+
+
+def test_gzipped_n_triples_are_unzipped_and_cut(tmp_path: Path, four_cores: None,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = tmp_path / "plain.nt"
+    write_codes(plain, 4000)
+    path = tmp_path / "codes.nt.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    planned: list[list[tuple[int, int]]] = []
+    real = streams.plan_parts
+    monkeypatch.setattr(streams, "plan_parts", lambda *a, **k: planned.append(real(*a, **k)) or planned[-1])
+    scratch = tmp_path / "scratch.nt"
+    store = ox.Store()
+    streams.load_file(store, path, "nt", True, G, lambda *t: None, scratch=scratch)
+    assert len(planned[-1]) == 4 and not scratch.exists()
+    one = ox.Store()
+    one.load(path=str(plain), format=ox.RdfFormat.N_TRIPLES, to_graph=G)
+    assert set(store) == set(one) and len(store) == 8000
+    lines = plain.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[7000] = "<http://example.org/code/broken> <http://example.org/p> .\n"
+    path.write_bytes(gzip.compress("".join(lines).encode()))
+    with pytest.raises(LegkgError, match=rf"^{path}:7001: not valid RDF"):  # the file given, its line
+        streams.load_file(ox.Store(), path, "nt", True, G, lambda *t: None, scratch=scratch)
+    assert not scratch.exists()
+
+
+def test_gzipped_n_triples_with_a_blank_node_are_one_stream(tmp_path: Path, four_cores: None) -> None:
+    plain = tmp_path / "plain.nt"
+    write_codes(plain, 4000, blank_at=3999)
+    path = tmp_path / "codes.nt.gz"
+    path.write_bytes(gzip.compress(plain.read_bytes()))
+    scratch = tmp_path / "scratch.nt"
+    store = ox.Store()
+    streams.load_file(store, path, "nt", True, G, lambda *t: None, scratch=scratch)
+    note = ox.NamedNode("http://example.org/note")
+    assert len({q.object for q in store.quads_for_pattern(None, note, None, G)}) == 1
+    assert not scratch.exists()

@@ -220,6 +220,17 @@ class KnowledgeGraph:
 
         return Rows(linked_list(), ["name", "graph", "triples", "source", "state"])
 
+    def unlink(self, name: str) -> dict:
+        """Remove a linked vocabulary from the linked store (``legkg link remove NAME``); the others stay.
+
+        Example:
+            >>> open().unlink("mondo")["triples"]  # doctest: +SKIP
+            2345678
+        """
+        from legkg.vocab.linkfile import unlink
+
+        return unlink(name)
+
     def validate(self) -> Rows:
         """QC queries and SHACL shapes: one row per violation (none means the ontology passes)."""
         from legkg.publish.validate import COLUMNS, validate

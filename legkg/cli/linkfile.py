@@ -79,6 +79,26 @@ def link_file(file: Path, name: str, fmt: str | None, force: bool, quiet: bool) 
     click.echo(f"{info['name']}: {info['triples']:,} triples from {file} as <{info['graph']}> ({state})")
 
 
+@click.command("remove")
+@click.argument("names", nargs=-1, required=True, metavar="NAME...")
+def link_remove(names: tuple[str, ...]) -> None:
+    """Remove linked vocabularies from the local linked store; the others stay.
+
+    A vocabulary linked from a file, a load that stopped part-way, or a bundled one
+    (hpo, icd10cm); 'legkg link' loads it again.
+
+    \b
+    Example:
+      legkg link remove mondo
+    """
+    from legkg.vocab.linkfile import unlink
+
+    loud = sys.stderr.isatty()
+    for name in names:
+        info = unlink(name, say=(lambda m: click.echo(m, err=True)) if loud else None)
+        click.echo(f"removed {info['name']}: {info['triples']:,} triples (<{info['graph']}>)")
+
+
 @click.command("list")
 @format_option()
 def link_list(fmt: str) -> None:

@@ -189,7 +189,7 @@ LAZY_COMMANDS = {
     "explain": "legkg.cli.reason:explain",
 }
 LAZY_SUBCOMMANDS = {"link": ["legkg.cli.icd10cm:link_icd10cm", "legkg.cli.linkfile:link_file",
-                             "legkg.cli.linkfile:link_list"]}
+                             "legkg.cli.linkfile:link_list", "legkg.cli.linkfile:link_remove"]}
 
 
 def _load(target: str) -> click.Command:

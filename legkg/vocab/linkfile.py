@@ -106,6 +106,13 @@ def _recover() -> None:
     shutil.rmtree(new, ignore_errors=True)
     # a reload stopped part-way: the store holds it as loading and the next run reloads it
     shutil.rmtree(path.with_name(path.name + ".previous"), ignore_errors=True)
+    _scratch().unlink(missing_ok=True)
+
+
+def _scratch() -> Path:
+    """Where a gzipped N-Triples file is unzipped to be loaded in parts."""
+    path = link.store_path()
+    return path.with_name(path.name + ".unzipped.nt")
 
 
 class _Held:
@@ -233,7 +240,7 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
     failure = None
     try:
-        load_file(held.store, path, fmt, zipped, graph, tick)
+        load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
         triples = _count(held.store, graph)
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
@@ -268,6 +275,44 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
 
     link._replace_ontology(held.store, open_backend(), say)  # so the first queries only read
     return _summary(held.store, name, loaded=True)
+
+
+def unlink(name: str, say: Say | None = None) -> dict:
+    """Remove a linked vocabulary (complete or partly loaded) from the linked store; the rest stays.
+
+    Returns its name, graph and the triples removed.
+
+    Example:
+        >>> unlink("mondo")["triples"]  # doctest: +SKIP
+        2345678
+    """
+    say = say or (lambda message: None)
+    check_name(name, builtin=True)
+    if name in ("ontology", "linked-meta"):
+        raise Misuse(f"{name!r} is legkg's own part of the linked store, not a vocabulary; "
+                     "'legkg link list' lists the vocabularies")
+    if not link.store_path().exists():
+        raise LegkgError(f"{name} is not linked: nothing is linked yet")
+    with link.writer_lock(say):
+        _recover()
+        held = _Held()
+        known = link.linked_names(held.store) + loading_names(held.store)
+        if name not in known:
+            listed = f" (linked: {', '.join(known)})" if known else ": nothing is linked yet"
+            raise LegkgError(f"{name} is not linked{listed}")
+        graph = ox.NamedNode(link.graph_iri(name))
+        triples = _count(held.store, graph)
+        link._clear_key(held.store, name)  # first: a removal stopped part-way never leaves a partial graph linked
+        _set_meta(held.store, name, state="loading")
+        held.store.flush()
+        if held.store.contains_named_graph(graph):
+            say(f"removing {name} ({triples:,} triples) from {link.store_path()} ...")
+            _drop(held, graph, say)
+        for q in list(held.store.quads_for_pattern(ox.NamedNode(_VOCAB + name), None, None,
+                                                   ox.NamedNode(link.META_GRAPH))):
+            held.store.remove(q)
+        held.store.flush()
+    return {"name": name, "graph": graph.value, "triples": triples}
 
 
 def _summary(store: ox.Store, name: str, loaded: bool) -> dict:

@@ -7,12 +7,13 @@ independent lines, so such a file is cut at line boundaries into one part per co
 :data:`MAX_PARTS`) and each part bulk-loaded on its own thread; the loader releases Python's
 lock, so the parts run side by side (10^6 triples on 2 cores: 7 s instead of 13). Bigger files
 go as one stream: two loaders side by side each hold their own batches (10^7 triples cut in
-two: 3.2 GiB at peak instead of 1.7).
+two: 3.2 GiB at peak instead of 1.7). Gzipped N-Triples that would be cut are unzipped to
+a scratch file first (0.8 s for 10^6 triples), which saves more than it costs.
 
 Blank nodes are the exception: each load names a file's blank nodes afresh, so ``_:b1`` in
 two parts would become two nodes. A file is only cut when the bytes ``_:`` occur nowhere in
-it (one fast scan); otherwise it, like gzipped N-Triples, Turtle and RDF/XML, goes to the
-loader as one stream. N-Quads and TriG are read quad by quad (every quad goes to the graph).
+it (one fast scan); otherwise it, like Turtle and RDF/XML, goes to the loader as one stream.
+N-Quads and TriG are read quad by quad (every quad goes to the graph).
 
 Example:
     >>> plan_parts(Path("codes.nt"), "nt", zipped=False)  # doctest: +SKIP
@@ -107,13 +108,51 @@ def syntax_error(path: Path, e: SyntaxError, first_line: int = 1) -> LegkgError:
     return LegkgError(f"{where}: not valid RDF: {text}")
 
 
-def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick) -> None:
+def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick,
+              scratch: Path | None = None) -> None:
     """Stream the file into ``graph``, reporting bytes read (and, for N-Quads and TriG, quads loaded).
+
+    Gzipped N-Triples that could be cut are first unzipped to ``scratch`` (when given), then
+    loaded in parts from there and the copy removed.
 
     Example:
         >>> load_file(ox.Store(), Path("codes.nt"), "nt", False, ox.NamedNode("urn:g"),
         ...           lambda *a: None)  # doctest: +SKIP
     """
+    if fmt == "nt" and zipped and scratch is not None and _unzip_to_cut(path, scratch):
+        try:
+            _load(store, scratch, fmt, False, graph, tick, shown=path)
+        finally:
+            scratch.unlink(missing_ok=True)
+        return
+    _load(store, path, fmt, zipped, graph, tick, shown=path)
+
+
+def _unzip_to_cut(path: Path, target: Path) -> bool:
+    """Unzip gzipped N-Triples to ``target`` when the result could be cut into parts: at most
+    :data:`CUT_UP_TO` bytes, no blank node and more than one core; otherwise write nothing."""
+    if path.stat().st_size > CUT_UP_TO or (os.cpu_count() or 1) < 2:
+        return False
+    written, last, fits = 0, b"", False
+    try:
+        with gzip.open(path, "rb") as src, target.open("wb") as out:
+            while chunk := src.read(4 << 20):
+                written += len(chunk)
+                if written > CUT_UP_TO or b"_:" in chunk or last + chunk[:1] == b"_:":
+                    break
+                out.write(chunk)
+                last = chunk[-1:]
+            else:
+                fits = written >= 2 * MIN_PART_BYTES  # else one part anyway: read the gzip file itself
+    except (OSError, EOFError):  # a damaged file: the one stream reports it
+        fits = False
+    if not fits:
+        target.unlink(missing_ok=True)
+    return fits
+
+
+def _load(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.NamedNode, tick: Tick,
+          shown: Path) -> None:
     total = path.stat().st_size
     spans = plan_parts(path, fmt, zipped)
     stop = threading.Event()
@@ -121,7 +160,7 @@ def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.Nam
     quads = [0]
     errors: list[tuple[int, BaseException]] = []
     lock = threading.Lock()
-    base = path.resolve().as_uri()
+    base = shown.resolve().as_uri()
 
     def progress() -> None:
         with lock:
@@ -161,21 +200,22 @@ def load_file(store: ox.Store, path: Path, fmt: str, zipped: bool, graph: ox.Nam
             r.close()
     if errors:
         i, e = min(errors, key=lambda x: x[0])
-        _raise(path, spans[i][0], e)
+        _raise(path, spans[i][0], e, shown)
     tick(total, total, quads[0])
 
 
-def _raise(path: Path, offset: int, e: BaseException) -> None:
+def _raise(path: Path, offset: int, e: BaseException, shown: Path) -> None:
+    """Raise the one-line error of a failed part; lines and names are those of the file the user gave."""
     if isinstance(e, SyntaxError):
         first = 1
         if offset:
             with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
                 first = data[:offset].count(b"\n") + 1
-        raise syntax_error(path, e, first) from None
+        raise syntax_error(shown, e, first) from None
     if isinstance(e, LegkgError):
         raise e
     if isinstance(e, OSError):
-        raise LegkgError(f"loading {path} failed: {' '.join(str(e).split())[:200]}") from None
+        raise LegkgError(f"loading {shown} failed: {' '.join(str(e).split())[:200]}") from None
     raise e
 
 
