@@ -47,8 +47,8 @@ def term_completions(index, kinds: Sequence[str], incomplete: str, shell: str) -
 
     Example:
         >>> from legkg.store.terms import embedded_index
-        >>> term_completions(embedded_index(), ["symptom"], "pins", "bash")
-        [("'pins and needles'", 'symptom')]
+        >>> term_completions(embedded_index(), ["condition"], "trochan", "bash")
+        [("'trochanteric bursitis'", 'condition')]
     """
     text = incomplete.lstrip("'\"") or None
     rows = [r for kind in (kinds or (None,)) for r in index.rows(text, kind)]

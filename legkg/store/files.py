@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import select
 import stat
 import time
@@ -99,6 +98,8 @@ def _temp_prefix(name: str) -> str:
 def clean_stale_temporaries(folder: Path, name: str) -> int:
     """Remove temporaries for ``name`` left by writers that died (their process id is gone)."""
     removed = 0
+    import re
+
     pattern = re.compile(re.escape(_temp_prefix(name)) + r"(\d+)-\w+$")
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
@@ -178,7 +179,7 @@ def read_input(path: Path | int, what: str, limit: int | None = None, seconds: f
     ``path`` may be an open file descriptor (stdin). A FIFO with no writer reads as empty.
 
     Example:
-        >>> read_input(Path("/dev/null"), "query file")
+        >>> read_input("/dev/null", "query file")
         b''
     """
     from_env = limit is None
