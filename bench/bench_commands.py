@@ -88,7 +88,8 @@ def main() -> None:
     lines = [
         f"{args.runs} interleaved runs each, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
         f"{time.strftime('%Y-%m-%d')}; python -c pass: {base:.0f} ms (median); python -c 'import click' "
-        f"(Click alone, which every command loads): {med['import click']:.0f} ms, {med['import click'] / base:.1f}x.",
+        f"(Click alone, which every query command loads): {med['import click']:.0f} ms, "
+        f"{med['import click'] / base:.1f}x.",
         "",
         "| command | legkg ms | x python | floor ms | x python | goal | met |",
         "|---|---:|---:|---:|---:|---:|---|",

@@ -15,8 +15,12 @@ from pathlib import Path
 
 cache = Path(os.environ["LEGKG_CACHE_DIR"])
 if sys.argv[1] == "terms":
-    [index] = [p for p in cache.glob("*.terms.json")]
-    rows = [e for e in json.loads(index.read_bytes()) if "numb" in e[1]]
+    import marshal
+
+    [index] = [p for p in cache.glob("*.terms.*.marshal")]
+    data = index.read_bytes()
+    entities = marshal.loads(data[:data.rfind(b"# legkg: end of term index")])[0]
+    rows = [e for e in entities if "numb" in e[1]]
     print(json.dumps(rows))
     sys.exit(0)
 

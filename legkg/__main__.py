@@ -1,5 +1,7 @@
 """Run the CLI with ``python -m legkg``."""
 
+import sys
+
 from legkg.cli.start import main
 
-main()
+sys.exit(main())

@@ -94,3 +94,41 @@ def test_entry_point_loads_click_only_after_starting() -> None:
     code = "import sys, legkg.cli.start; print(sorted(m for m in ('click', 'pyoxigraph') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "[]", done.stdout + done.stderr
+
+
+def _entry_modules(args: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run the console script's path (legkg.cli.start); the modules loaded when it exits."""
+    code = ("import atexit, json, sys; atexit.register(lambda: print('MODULES', json.dumps(sorted(sys.modules)), "
+            "file=sys.stderr)); sys.argv[0] = 'legkg'; from legkg.cli.start import main; sys.exit(main())")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, **env))
+    line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))
+    return done, set(json.loads(line[len("MODULES "):]))
+
+
+@pytest.mark.usefixtures("_term_index_cached")
+@pytest.mark.parametrize("args", [
+    ["conditions", "--anatomy", "sciatic nerve", "-s", "numbness", "-f", "json"],
+    ["describe", "sciatica", "-f", "csv"],
+    ["query", "run", "red-flags", "-f", "json"],
+    ["ancestors", "sciatica", "-f", "json"],
+])
+def test_a_query_over_the_bundled_store_loads_only_what_it_uses(args: list[str]) -> None:
+    """No path objects, no close-match suggestions, no signal enums on the way to an answer."""
+    done, loaded = _entry_modules(args, {})
+    assert done.returncode == 0, done.stderr
+    unwanted = ["pathlib", "urllib.parse", "difflib", "signal", *HEAVY]
+    assert not [m for m in unwanted if m in loaded], sorted(m for m in unwanted if m in loaded)
+
+
+@pytest.mark.usefixtures("_term_index_cached")
+@pytest.mark.parametrize(("args", "env"), [
+    (["terms", "numb", "--format", "json"], {}),
+    ([], {"_LEGKG_COMPLETE": "bash_complete", "COMP_WORDS": "legkg describe numb", "COMP_CWORD": "2"}),
+])
+def test_console_script_answers_terms_without_click(args: list[str], env: dict[str, str]) -> None:
+    """The console script answers terms and their completion from the index before Click would load."""
+    done, loaded = _entry_modules(args, env)
+    assert done.returncode == 0 and "numbness" in done.stdout, done.stderr
+    unwanted = ["click", "pathlib", *NOT_FOR_TERMS]
+    assert not [m for m in unwanted if m in loaded], sorted(m for m in unwanted if m in loaded)

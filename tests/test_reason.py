@@ -419,8 +419,8 @@ def test_stale_bundled_artefact_without_java_fails_clearly(tmp_path: Path, monke
     (folder / "inferred").mkdir(parents=True)
     source = _edited_copy(tmp_path).rename(folder / "legkg-edit.owl")
     shutil.copy(bundled_artefact(), folder / "inferred" / "legkg-inferred.nq")
-    monkeypatch.setattr("legkg.core.resources.ontology_path", lambda: source)
-    monkeypatch.setattr("legkg.store.source.ontology_path", lambda: source)
+    monkeypatch.setattr("legkg.core.resources.ontology_file", lambda: str(source))  # ontology_path() follows
+    monkeypatch.setattr("legkg.store.source.ontology_file", lambda: str(source))
     monkeypatch.setattr("legkg.reasoning.build.ontology_path", lambda: source)
     monkeypatch.setattr("legkg.reasoning.build.find_java", lambda minimum=8: None)
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))

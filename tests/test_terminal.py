@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from legkg.cli.common import quote_for_shell
+from legkg.cli.fast import quote_for_shell
 from legkg.cli.writers import paint, write_describe_table, write_rich_table
 
 

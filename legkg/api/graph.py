@@ -9,9 +9,12 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from legkg.core.errors import Misuse, require
+
+TYPE_CHECKING = False  # pathlib is loaded only when a file is given: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Terms = str | Sequence[str] | None
 
@@ -205,6 +208,8 @@ class KnowledgeGraph:
             >>> open().link("mondo.owl", "mondo")["graph"]  # doctest: +SKIP
             'https://w3id.org/legkg/graph/mondo'
         """
+        from pathlib import Path
+
         from legkg.vocab.linkfile import link_file
 
         return link_file(Path(file), name, format, force)
@@ -272,6 +277,8 @@ def open(ontology: str | Path | None = None, endpoint: str | None = None, assert
         >>> open()
         <KnowledgeGraph embedded store>
     """
+    from pathlib import Path
+
     path = Path(ontology) if ontology is not None else None
     if endpoint:
         if path is not None:

@@ -10,7 +10,9 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+TYPE_CHECKING = False  # typing is not imported: the start-up path stays light
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
 
 # Group options that take a value (legkg --timeout 5 conditions ...).
 VALUED = ("--ontology", "--endpoint", "--user", "--server", "--update-url", "--store-url", "--auth", "--timeout",

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
+from legkg.cli.fast import term_completions
 from legkg.cli.writers import WRITERS
 from legkg.core.errors import LegkgError, Misuse
+
+TYPE_CHECKING = False  # pathlib is loaded only by commands writing files: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SPARQL_FORMATS = ["table", "json", "csv", "tsv", "xml", "ttl", "nt", "jsonld"]
 SERVER_KINDS = ("generic", "fuseki", "virtuoso", "graphdb", "blazegraph", "qlever", "oxigraph", "stardog", "neptune")
@@ -164,21 +168,6 @@ def emit(rows, columns, fmt: str) -> None:
     WRITERS[fmt](rows, columns, out)
 
 
-def quote_for_shell(label: str, incomplete: str, shell: str) -> str:
-    """What completion inserts: bash inserts a match as typed, so a multi-word label is quoted there
-    (zsh and fish quote matches themselves); a word the user started with a quote is left alone.
-
-    Example:
-        >>> quote_for_shell("sciatic nerve", "sciat", "bash")
-        "'sciatic nerve'"
-    """
-    import shlex
-
-    if shell != "bash" or incomplete[:1] in ("'", '"'):
-        return label
-    return shlex.quote(label)
-
-
 def term_completer(*kinds: str):
     """Shell completion of term labels and synonyms of the given kinds (all kinds if none).
 
@@ -195,12 +184,12 @@ def term_completer(*kinds: str):
         shell = os.environ.get("_LEGKG_COMPLETE", "").partition("_")[0]
         try:
             index = embedded_index(ctx.find_root().params.get("ontology"), quiet=True)
-            text = incomplete.lstrip("'\"") or None
-            rows = [r for kind in (kinds or (None,)) for r in index.rows(text, kind)]
+            found = term_completions(index, kinds, incomplete, shell)
         except Exception:  # completion must never break the shell
             return []
-        return [CompletionItem(quote_for_shell(r["label"], incomplete, shell), help=r["kind"]) for r in rows]
+        return [CompletionItem(value, help=kind) for value, kind in found]
 
+    complete.term_kinds = kinds  # type: ignore[attr-defined] - read by legkg.cli.fastgen
     return complete
 
 
@@ -217,6 +206,8 @@ def output_format(output: str, fmt: str, choices: list[str]) -> str:
     ctx = click.get_current_context()
     given = ctx.get_parameter_source("fmt") not in (click.core.ParameterSource.DEFAULT, None)
     check_output(output)
+    from pathlib import Path
+
     named = EXTENSIONS.get(Path(output).suffix.lower()) if output != "-" else None
     if named is None or named not in choices:
         return fmt
@@ -231,6 +222,8 @@ def check_output(output: str) -> None:
     if not output.strip():
         raise Misuse("the output file name is empty; give a file, or - for stdout")
     try:
+        from pathlib import Path
+
         folder = output != "-" and (output.endswith(("/", "\\")) or Path(output).is_dir())
     except OSError as e:  # a name too long, say
         raise LegkgError(f"cannot write {output[:60]}: {e.strerror or e}") from None
@@ -245,6 +238,8 @@ def write_output(data: bytes, output: str, fmt: str) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
+    from pathlib import Path
+
     from legkg.store.files import atomic_write
 
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 from contextlib import suppress as _suppress
-from pathlib import Path
 
 import click
 
@@ -17,6 +16,10 @@ from legkg.cli.args import hoist_endpoint_options
 from legkg.cli.common import SERVER_KINDS, Seconds, Settings, check_url, fail
 from legkg.core.errors import LegkgError, Misuse
 from legkg.store.preload import Preload
+
+TYPE_CHECKING = False  # pathlib is loaded only when --ontology is given: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class LegkgGroup(click.Group):
@@ -88,7 +91,10 @@ class _ClosedStream:
 
 def _guard_process() -> None:
     """Turn SIGTERM into an exception, and a closed stdout into a clear error."""
-    import signal
+    try:
+        import _signal as signal  # what signal.signal calls, without building the module's enums
+    except ImportError:
+        import signal
 
     def terminate(signum, frame) -> None:
         raise Terminated()
@@ -101,7 +107,7 @@ def _guard_process() -> None:
 
 @click.group(cls=LegkgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="legkg", message="%(prog)s %(version)s")
-@click.option("--ontology", type=click.Path(dir_okay=False, path_type=Path), envvar="LEGKG_ONTOLOGY",
+@click.option("--ontology", type=click.Path(dir_okay=False), envvar="LEGKG_ONTOLOGY",
               help="Query another ontology file instead of the bundled one (env LEGKG_ONTOLOGY).")
 @click.option("--endpoint", metavar="URL", envvar="LEGKG_ENDPOINT",
               help="Query a SPARQL server instead, at this query URL used as given; with --server, a dataset "
@@ -140,6 +146,10 @@ def cli(ctx: click.Context, ontology: Path | None, endpoint: str | None, user: s
     Example:
       legkg conditions --anatomy "sciatic nerve" --symptom numbness
     """
+    if ontology is not None:
+        from pathlib import Path
+
+        ontology = Path(ontology)
     for name, value in (("--endpoint", endpoint), ("--ontology", ontology and str(ontology)), ("--user", user)):
         if value is not None and not value.strip():
             raise Misuse(f"{name} is empty; give a value or leave the option out")
@@ -189,6 +199,37 @@ def _load(target: str) -> click.Command:
     return getattr(importlib.import_module(module), name)
 
 
+def _short_options_first(command: click.Command) -> click.Command:
+    """Let the command's parser try ``-f`` as a short option without first building a "no such option" error.
+
+    Click matches every option as a long one first; for ``-f`` that fails, and the error it builds
+    and then discards imports difflib to suggest close names. Raised without suggestions, the
+    discarded error costs nothing; what is parsed, and every error shown, stays Click's.
+    """
+    make = command.make_parser
+
+    def make_parser(ctx: click.Context):
+        parser = make(ctx)
+        match_long = getattr(parser, "_match_long_opt", None)
+        long_opts, prefixes = getattr(parser, "_long_opt", None), getattr(parser, "_opt_prefixes", None)
+        if match_long is None or long_opts is None or prefixes is None:
+            return parser
+
+        def match(opt: str, explicit_value, state) -> None:
+            if opt not in long_opts and opt[:2] not in prefixes:  # Click drops this error and tries short options
+                raise click.NoSuchOption(opt, ctx=ctx)
+            return match_long(opt, explicit_value, state)
+
+        parser._match_long_opt = match
+        return parser
+
+    command.make_parser = make_parser  # type: ignore[method-assign]
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _short_options_first(sub)
+    return command
+
+
 def _lazy_list(self: click.Group, ctx: click.Context) -> list[str]:
     return sorted(set(click.Group.list_commands(self, ctx)) | set(LAZY_COMMANDS))
 
@@ -201,12 +242,13 @@ def _lazy_get(self: click.Group, ctx: click.Context, name: str) -> click.Command
             extra = _load(sub)
             if isinstance(command, click.Group) and extra.name not in command.commands:
                 command.add_command(extra)
-        self.add_command(command, name)
+        self.add_command(_short_options_first(command), name)
     return command
 
 
 LegkgGroup.list_commands = _lazy_list
 LegkgGroup.get_command = _lazy_get
+_short_options_first(cli)
 
 
 def main(preload: Preload | None = None) -> None:

@@ -21,7 +21,7 @@ from legkg.cli.common import (
     term_completer,
 )
 from legkg.core.errors import Misuse
-from legkg.store.terms import KINDS
+from legkg.store.terms import KINDS, ROW_COLUMNS
 
 
 @click.command()
@@ -98,7 +98,7 @@ def terms(settings: Settings, text: str | None, kind: str | None, fmt: str) -> N
       legkg terms --kind symptom
       legkg terms numb
     """
-    emit(settings.term_index().rows(text, kind), ["id", "label", "kind", "synonyms"], fmt)
+    emit(settings.term_index().rows(text, kind), list(ROW_COLUMNS), fmt)
 
 
 @click.group()

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
-from typing import TextIO
 
-Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
+TYPE_CHECKING = False  # typing is not imported: the start-up path stays light
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import TextIO
+
+    Writer = Callable[[Sequence[dict], Sequence[str], TextIO], None]
 
 
 _CONTROL = r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"  # compiled on first use
@@ -80,7 +83,7 @@ WRITERS: dict[str, Writer] = {
 
 
 URGENCY_STYLES = {4: "bold red", 3: "red", 2: "yellow", 1: "green"}  # by urgency rank, higher is more urgent
-_ID = re.compile(r"^[A-Za-z][\w.-]*:\S+$")
+_ID = r"^[A-Za-z][\w.-]*:\S+$"  # compiled when a rich table is drawn, not on every run
 
 
 def colour(out: TextIO) -> bool:
@@ -173,7 +176,7 @@ def write_rich_table(rows: Sequence[dict], columns: Sequence[str], out: TextIO) 
     table = Table(show_lines=False, header_style="bold", caption=f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     for c in columns:
         values = [_cell(r.get(c)) for r in rows]
-        if values and all(not v or _ID.match(v) for v in values):
+        if values and all(not v or re.match(_ID, v) for v in values):
             table.add_column(c, no_wrap=True, min_width=max(len(c), *(len(v) for v in values)))
         else:
             table.add_column(c, overflow="fold")

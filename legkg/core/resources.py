@@ -11,24 +11,42 @@ Example:
 
 from __future__ import annotations
 
-from pathlib import Path
+import os.path
 
-_PKG = Path(__file__).resolve().parent.parent  # the legkg package
-_REPO = _PKG.parent
+TYPE_CHECKING = False  # pathlib is loaded only by callers that want Path objects: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_PKG = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))  # the legkg package
+_REPO = os.path.dirname(_PKG)
 
 
-def _first(*candidates: Path) -> Path:
+def _first(*candidates: str) -> str:
     for c in candidates:
-        if c.exists():
+        if os.path.exists(c):
             return c
     return candidates[-1]
 
 
+def ontology_file() -> str:
+    """The source ontology (RDF/XML), as a plain path string."""
+    return _first(os.path.join(_PKG, "data", "legkg-edit.owl"), os.path.join(_REPO, "ontology", "legkg-edit.owl"))
+
+
+def queries_folder() -> str:
+    """The folder of canned ``.rq`` queries, as a plain path string."""
+    return _first(os.path.join(_PKG, "data", "queries"), os.path.join(_REPO, "queries"))
+
+
 def ontology_path() -> Path:
     """The source ontology (RDF/XML)."""
-    return _first(_PKG / "data" / "legkg-edit.owl", _REPO / "ontology" / "legkg-edit.owl")
+    from pathlib import Path
+
+    return Path(ontology_file())
 
 
 def queries_dir() -> Path:
     """The folder of canned ``.rq`` queries."""
-    return _first(_PKG / "data" / "queries", _REPO / "queries")
+    from pathlib import Path
+
+    return Path(queries_folder())

@@ -12,7 +12,10 @@ Example:
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
+
+TYPE_CHECKING = False  # pathlib is loaded only where a Path is made: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 ARTEFACT_NAME = "legkg-inferred.nq"
 HEADER = "# legkg-inferred source-key="
@@ -40,10 +43,10 @@ def cached_artefact(key: str) -> Path:
     return cache_dir() / f"inferred-{key}.nq"
 
 
-def read_key(path: Path) -> str | None:
+def read_key(path: Path | str) -> str | None:
     """The source key written in an artefact's first line, or None."""
     try:
-        with path.open("rb") as f:
+        with open(path, "rb") as f:
             first = f.readline().decode("utf-8", "replace").strip()
     except OSError:
         return None
@@ -54,10 +57,16 @@ def read_key(path: Path) -> str | None:
 
 def current_artefact(key: str) -> bytes | None:
     """The committed or cached inferences for a source with this key, if one is whole and current."""
-    for candidate in (bundled_artefact(), cached_artefact(key)):
+    import os.path
+
+    from legkg.core.resources import ontology_file
+    from legkg.store.files import cache_file
+
+    bundled = os.path.join(os.path.dirname(ontology_file()), "inferred", ARTEFACT_NAME)  # as bundled_artefact()
+    for candidate in (bundled, cache_file(f"inferred-{key}.nq")):  # cached_artefact(key), without pathlib
         if read_key(candidate) == key:
-            with contextlib.suppress(OSError):
-                blob = candidate.read_bytes()
+            with contextlib.suppress(OSError), open(candidate, "rb") as f:
+                blob = f.read()
                 if blob.endswith(END):
                     return blob
     return None

@@ -110,10 +110,9 @@ def query_catalogue() -> list[dict]:
              "description": q.description} for q in all_queries()]
 
 
-_UPDATE = re.compile(
+_UPDATE = (  # compiled when a query is checked, not on every run
     r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b"
 )
 
 
@@ -147,7 +146,7 @@ def run_sparql(backend: Backend, text: str, fmt: str, allow_service: bool = Fals
     text = text.removeprefix("\ufeff")  # a byte order mark left by some editors
     if not text.strip():
         raise Misuse("empty query")
-    if _UPDATE.match(strip_comments(text)):
+    if re.match(_UPDATE, strip_comments(text), re.IGNORECASE):
         raise Misuse("SPARQL updates are refused: legkg sparql only reads, and never changes the ontology")
     if not allow_service and service_targets(text, PREFIXES):
         raise Misuse("SERVICE (federated) queries reach other servers; pass --allow-service to run one")

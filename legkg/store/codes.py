@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -21,8 +21,7 @@ MATCHES = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatc
 SKOS = PREFIXES["skos"]
 
 
-@dataclass(frozen=True)
-class Vocabulary:
+class Vocabulary(NamedTuple):  # a named tuple, not a dataclass: the query path stays light
     """A vocabulary legkg maps to: its CURIE prefix, IRI namespace, local-id pattern and name."""
 
     prefix: str
@@ -48,8 +47,7 @@ ALIASES = {"HPO": "HP", "ICD10": "ICD10CM", "ICD-10-CM": "ICD10CM", "SNOMED": "S
 
 
 
-@dataclass(frozen=True)
-class CodeMatch:
+class CodeMatch(NamedTuple):
     """How a code was resolved: the legkg entity, the mapped code and predicate, and whether the
     code given is a broader ICD-10-CM category holding the mapped code."""
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import select
 import stat
 import time
 import zlib
-from pathlib import Path
 
 from legkg import __version__
 from legkg.core.errors import LegkgError
+
+TYPE_CHECKING = False  # pathlib is loaded only where a Path is made: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MAX_INPUT_MB = 256  # MiB an ontology file may hold unless LEGKG_MAX_INPUT_MB says otherwise
 READ_SECONDS = 30.0  # how long a pipe, FIFO or device may take to deliver its whole content (LEGKG_READ_SECONDS)
@@ -25,11 +27,25 @@ READ_SECONDS = 30.0  # how long a pipe, FIFO or device may take to deliver its w
 
 def cache_dir() -> Path:
     """Where derived artefacts are kept: $LEGKG_CACHE_DIR, else the user cache folder."""
+    from pathlib import Path
+
     env = os.environ.get("LEGKG_CACHE_DIR")
     if env:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "legkg"
+
+
+def cache_file(name: str) -> str:
+    """The path of a file in :func:`cache_dir`, as a plain string (no pathlib on the start-up path).
+
+    Example:
+        >>> cache_file("x.nt") == str(cache_dir() / "x.nt")
+        True
+    """
+    folder = os.environ.get("LEGKG_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "legkg")
+    return os.path.join(folder, name)
 
 
 def content_key(*parts: bytes) -> str:
@@ -82,6 +98,8 @@ def _temp_prefix(name: str) -> str:
 def clean_stale_temporaries(folder: Path, name: str) -> int:
     """Remove temporaries for ``name`` left by writers that died (their process id is gone)."""
     removed = 0
+    import re
+
     pattern = re.compile(re.escape(_temp_prefix(name)) + r"(\d+)-\w+$")
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
@@ -112,6 +130,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     replaced; a symlink's target is replaced, not the link; an existing file keeps its mode.
     """
     import tempfile
+    from pathlib import Path
 
     path = Path(path)
     try:
@@ -160,7 +179,7 @@ def read_input(path: Path | int, what: str, limit: int | None = None, seconds: f
     ``path`` may be an open file descriptor (stdin). A FIFO with no writer reads as empty.
 
     Example:
-        >>> read_input(Path("/dev/null"), "query file")
+        >>> read_input("/dev/null", "query file")
         b''
     """
     from_env = limit is None

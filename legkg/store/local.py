@@ -17,16 +17,17 @@ Example:
 from __future__ import annotations
 
 import contextlib
+import os.path
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import pyoxigraph as ox
 
 from legkg.core.errors import LegkgError, QueryFailed
 from legkg.core.prefixes import PREFIXES
-from legkg.store.files import atomic_write, cache_dir, seal, unseal
+from legkg.store.dump import MARKER, cached_dump, parse_dump
+from legkg.store.files import atomic_write, cache_dir, cache_file, seal
 from legkg.store.source import (  # the names other modules read from here
     PUBLISHED_GRAPH,
     RULES,
@@ -36,8 +37,11 @@ from legkg.store.source import (  # the names other modules read from here
 )
 from legkg.store.source import VOID as _VOID
 
-__all__ = ["PUBLISHED_GRAPH", "RULES", "Backend", "LocalBackend", "Row", "StaleInferences", "Term", "load_store",
-           "open_backend", "parse_into", "published_graph", "read_ontology", "with_values"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["PUBLISHED_GRAPH", "RULES", "Backend", "LocalBackend", "Row", "StaleInferences", "Term", "cached_dump",
+           "load_store", "open_backend", "parse_dump", "parse_into", "published_graph", "read_ontology", "with_values"]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 Row = dict[str, Term]
@@ -66,7 +70,7 @@ class Backend(Protocol):
         ...
 
 
-_MARKER = "legkg: end of derived store"
+_MARKER = MARKER
 
 
 def _describe_graph(store: ox.Store, key: str) -> None:
@@ -180,28 +184,6 @@ def cached_store(source: Source) -> ox.Store | None:
         return parse_dump(data, source.inferred)
     except (OSError, SyntaxError, ValueError):
         return None
-
-
-def cached_dump(source: Source) -> bytes | None:
-    """The cached N-Triples of the derived store, if legkg wrote them and they are whole and unchanged
-    (their checksum matches); None otherwise."""
-    try:
-        return unseal((cache_dir() / f"{source.key}.nt").read_bytes(), _MARKER) or None
-    except OSError:
-        return None
-
-
-def parse_dump(data: bytes, inferred: bytes = b"") -> ox.Store:
-    """A store from the cached N-Triples, parsed without re-validation, plus the inferred facts' graph.
-
-    The engine does not hold Python's lock while parsing, so another thread can run meanwhile.
-    """
-    store = ox.Store()
-    store.load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    if inferred:  # the default graph's share is in the dump; this adds the inferred facts' graph
-        store.extend(q for q in ox.parse(inferred, format=ox.RdfFormat.N_QUADS, lenient=True)
-                     if not isinstance(q.graph_name, ox.DefaultGraph))
-    return store
 
 
 def _load(path: Path | None = None, asserted: bool = False) -> tuple[ox.Store, str]:
@@ -320,7 +302,7 @@ def open_backend(ontology: Path | None = None, asserted: bool = False, source: S
     for that content key, or None; it is asked when the store is first used.
     """
     source = source or Source(ontology, asserted)
-    if not (cache_dir() / f"{source.key}.nt").is_file():  # never parsed here: parse now, so bad files fail at once
+    if not os.path.isfile(cache_file(f"{source.key}.nt")):  # never parsed here: parse now, so bad files fail at once
         return LocalBackend(load_source(source), cache_key=source.key)
 
     def load() -> ox.Store:

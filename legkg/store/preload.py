@@ -27,7 +27,7 @@ class Preload:
         self._store = None
         self._thread: threading.Thread | None = None
         try:
-            from legkg.store.local import cached_dump
+            from legkg.store.dump import cached_dump  # the engine and the cache alone: the parse starts soon
             from legkg.store.source import Source
 
             source = Source(quiet=True)
@@ -41,7 +41,7 @@ class Preload:
             self._thread.start()
 
     def _parse(self, data: bytes, inferred: bytes) -> None:
-        from legkg.store.local import parse_dump
+        from legkg.store.dump import parse_dump
 
         try:
             self._store = parse_dump(data, inferred)

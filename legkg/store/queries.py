@@ -14,12 +14,13 @@ Example:
 
 from __future__ import annotations
 
+import os.path
 import re
 from functools import cache
 from typing import NamedTuple
 
 from legkg.core.errors import Misuse
-from legkg.core.resources import queries_dir
+from legkg.core.resources import queries_dir, queries_folder
 
 _PARAM = re.compile(r"^(\w+)\s+\(([\w|]+)\)\s*(.*)$")
 
@@ -72,15 +73,16 @@ def query_names() -> list[str]:
 @cache
 def load_query(name: str) -> CannedQuery:
     """Load one canned query by file name (without ``.rq``)."""
-    path = queries_dir() / f"{name}.rq"
-    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+    path = os.path.join(queries_folder(), f"{name}.rq")
+    if len(name) > 200 or not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not os.path.isfile(path):
         import difflib
 
         close = difflib.get_close_matches(name[:200], query_names(), n=1)
         hint = f"; did you mean '{close[0]}'?" if close else "; see 'legkg query list'"
         shown = name if len(name) <= 60 else name[:59] + "…"
         raise Misuse(f"no canned query named {shown!r}{hint}")
-    return parse_query(name, path.read_text(encoding="utf-8"))
+    with open(path, encoding="utf-8") as f:
+        return parse_query(name, f.read())
 
 
 def all_queries() -> list[CannedQuery]:
@@ -91,4 +93,5 @@ def all_queries() -> list[CannedQuery]:
 @cache
 def internal_query(name: str) -> str:
     """The text of a query the library itself uses (``queries/internal``)."""
-    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    with open(os.path.join(queries_folder(), "internal", f"{name}.rq"), encoding="utf-8") as f:
+        return f.read()

@@ -12,12 +12,16 @@ Example:
 
 from __future__ import annotations
 
+import os.path
 import warnings
-from pathlib import Path
 
 from legkg.core.errors import LegkgError
-from legkg.core.resources import ontology_path, queries_dir
+from legkg.core.resources import ontology_file, ontology_path, queries_folder
 from legkg.store.files import content_key, read_input
+
+TYPE_CHECKING = False  # pathlib is loaded only for a file given by the user: start-up stays light
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SUFFIXES = (".owl", ".rdf", ".xml", ".ttl", ".nt", ".jsonld")  # the RDF files an ontology may be
 RULES = ("relation-graph.ru", "closures.ru")  # applied in this order; each only adds edges
@@ -29,7 +33,7 @@ class StaleInferences(UserWarning):
     """The ontology changed since its inferences were built: answers use the asserted axioms only."""
 
 
-def read_ontology(path: Path) -> bytes:
+def read_ontology(path: Path | str) -> bytes:
     """An ontology file's bytes, bounded in size and read time (LegkgError otherwise)."""
     return read_input(path, "ontology")
 
@@ -41,7 +45,12 @@ def check_suffix(path: Path) -> None:
 
 
 def _rules() -> list[bytes]:
-    return [(queries_dir() / "internal" / name).read_bytes() for name in RULES]
+    folder = os.path.join(queries_folder(), "internal")
+    rules = []
+    for name in RULES:
+        with open(os.path.join(folder, name), "rb") as f:
+            rules.append(f.read())
+    return rules
 
 
 class Source:
@@ -52,18 +61,34 @@ class Source:
     """
 
     def __init__(self, path: Path | None = None, asserted: bool = False, quiet: bool = False) -> None:
-        path = Path(path) if path else ontology_path()
-        check_suffix(path)
-        self.data = read_ontology(path)
-        self.path = path
+        if path:
+            from pathlib import Path
+
+            path = Path(path)
+            check_suffix(path)
+            self.file, self.suffix = str(path), path.suffix
+        else:  # the bundled ontology, named without pathlib
+            self.file = ontology_file()
+            self.suffix = os.path.splitext(self.file)[1]
+        self._path = path or None
+        self.data = read_ontology(self.file)
         self.rules = _rules()
         published = VOID.encode() in self.data and any(  # a published graph: its inferences are inside
             form in self.data for form in (b"<https://w3id.org/legkg/graph>", b'"https://w3id.org/legkg/graph"',
                                            b"legkg:graph "))
         self.stale = False
         self.inferred = b"" if asserted or published else self._inferred(quiet)
-        parts = (self.data, *self.rules, path.suffix.lower().encode()) + ((self.inferred,) if self.inferred else ())
+        parts = (self.data, *self.rules, self.suffix.lower().encode()) + ((self.inferred,) if self.inferred else ())
         self.key = content_key(*parts)
+
+    @property
+    def path(self) -> Path:
+        """The ontology file."""
+        if self._path is None:
+            from pathlib import Path
+
+            self._path = Path(self.file)
+        return self._path
 
     def _inferred(self, quiet: bool) -> bytes:
         """The built inferences for this source, or nothing (with a warning) when none are current.
@@ -72,7 +97,7 @@ class Source:
         """
         from legkg.store.artefacts import current_artefact, source_key
 
-        current = current_artefact(source_key(self.data, self.path.suffix))
+        current = current_artefact(source_key(self.data, self.suffix))
         if current is not None:
             return current
         self.stale = True

@@ -10,20 +10,23 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import json
+import marshal
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING
+import sys
 
 from legkg.core.errors import AmbiguousTerm, Misuse, QueryFailed, UnknownTerm
 from legkg.core.prefixes import PREFIXES, curie, expand
 
-if TYPE_CHECKING:  # the RDF engine is not loaded to read the index
+TYPE_CHECKING = False  # neither typing nor the RDF engine is loaded to read the index
+if TYPE_CHECKING:
+    from pathlib import Path
+
     from legkg.store.local import Backend
 
 KINDS = ("anatomy", "condition", "mechanism", "symptom", "situation", "care", "urgency",
          "frequency", "onset", "severity")
 _CURIE = re.compile(r"^[A-Za-z][\w.-]*:[^\s:<>\"{}|\\^`]+$")
+ROW_COLUMNS = ("id", "label", "kind", "synonyms")  # the columns of TermIndex.rows, as `legkg terms` lists them
 _HYPHENS = str.maketrans({"-": " ", "‐": " ", "–": " ", "’": "'", "‘": "'", "_": " "})
 
 
@@ -82,12 +85,17 @@ class TermIndex:
         self.entities = {e.iri: e for e in entities}
         self.backend: Backend | None = None
         self._tables: tuple[dict[str, list[tuple[Entity, bool]]], ...] | None = None
+        self._cached_tables: tuple[list, list] | None = None  # as read from the cache, made into tables when used
 
     def _name_tables(self) -> tuple[dict[str, list[tuple[Entity, bool]]], ...]:
         """Entities by normalised name, and by the singular of a name ('cog wheel' for 'cog wheels').
 
-        Built on the first look-up: a search needs neither.
+        Built on the first look-up (from the cache's copy when there is one): a search needs neither.
         """
+        if self._tables is None and self._cached_tables is not None:
+            get = self.entities.__getitem__
+            self._tables = tuple({k: [(get(iri), label) for iri, label in bucket] for k, bucket in table}
+                                 for table in self._cached_tables)
         if self._tables is None:
             names: dict[str, list[tuple[Entity, bool]]] = {}
             singular_names: dict[str, list[tuple[Entity, bool]]] = {}
@@ -117,34 +125,43 @@ class TermIndex:
     def cached(cls, key: str) -> TermIndex | None:
         """The index cached beside the store with this key, if it is there, whole and unchanged.
 
-        Reads one small file: neither the store nor the RDF engine is loaded.
+        Reads one small file: neither the store nor the RDF engine is loaded, and the name tables
+        come ready-made.
         """
-        from legkg.store.files import cache_dir, checksum
+        from legkg.store.files import unseal
 
         try:
-            cached = json.loads((cache_dir() / f"{key}.terms.json").read_bytes())
-            entities = json.dumps(cached["entities"]).encode("utf-8")
-            if cached["check"] == checksum(entities) and cached["entities"]:  # whole and unchanged
-                return cls([Entity(*e) for e in cached["entities"]])
-        except (OSError, ValueError, TypeError, KeyError):
+            with open(_cache_path(key), "rb") as f:
+                data = unseal(f.read(), _MARKER)  # its check is verified before it is read
+            if data:
+                entities, names, singular_names = marshal.loads(data)
+                index = cls([Entity(*e) for e in entities])
+                if index.entities:
+                    index._cached_tables = (names, singular_names)
+                    return index
+        except (OSError, ValueError, TypeError, KeyError, EOFError):
             pass
         return None
+
+    def _dump(self) -> bytes:
+        """The entities and name tables, as :meth:`cached` reads them."""
+        tables = [[(k, [(e.iri, label) for e, label in bucket]) for k, bucket in table.items()]
+                  for table in self._name_tables()]
+        data = marshal.dumps(([(e.iri, e.label, e.kind, e.synonyms) for e in self.entities.values()], *tables))
+        return data + b"\n"  # the seal's marker starts a line; marshal ignores what follows its data
 
     @classmethod
     def _load(cls, backend: Backend) -> TermIndex:
         key = getattr(backend, "cache_key", None)
         if key:
-            from legkg.store.files import atomic_write, cache_dir, checksum
+            from legkg.store.files import atomic_write, seal
 
             index = cls.cached(key)
             if index is not None:
                 return index
-            path = cache_dir() / f"{key}.terms.json"
             index = cls._query(backend)
-            data = [[e.iri, e.label, e.kind, e.synonyms] for e in index.entities.values()]
-            blob = json.dumps(data).encode("utf-8")
             with contextlib.suppress(OSError):
-                atomic_write(path, json.dumps({"check": checksum(blob), "entities": data}).encode("utf-8"))
+                atomic_write(_cache_path(key), seal(index._dump(), _MARKER))
             return index
         return cls._query(backend)
 
@@ -272,11 +289,23 @@ class TermIndex:
                 for e in self.search(text, kind)]
 
 
-def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False) -> TermIndex:
+_MARKER = "legkg: end of term index"
+
+
+def _cache_path(key: str) -> str:
+    """Where the term index of the store with this key is cached: marshal data, so per Python version."""
+    from legkg.store.files import cache_file
+
+    return cache_file(f"{key}.terms.{sys.implementation.cache_tag}.marshal")
+
+
+def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: bool = False,
+                   build: bool = True) -> TermIndex | None:
     """The term index of the embedded store over an ontology, read from its cache when it is there.
 
-    Only when it is not is the store opened (and the index cached). A StaleInferences warning
-    says when the ontology's inferences are not built, unless ``quiet``.
+    Only when it is not is the store opened (and the index cached); with ``build`` false, None is
+    returned instead. A StaleInferences warning says when the ontology's inferences are not built,
+    unless ``quiet``.
 
     Example:
         >>> embedded_index().resolve("numbness").id
@@ -286,7 +315,7 @@ def embedded_index(ontology: Path | None = None, asserted: bool = False, quiet: 
 
     source = Source(ontology, asserted, quiet=quiet)
     index = TermIndex.cached(source.key)
-    if index is None:
+    if index is None and build:
         from legkg.store.local import open_backend
 
         index = TermIndex.load(open_backend(ontology, asserted, source=source))

@@ -16,6 +16,7 @@ import pytest
 
 from legkg.publish import release as rel
 from legkg.store import files
+from legkg.store.terms import TermIndex
 from tests.conftest import ONTOLOGY, run
 
 RELEASE_FILES = {"legkg.owl", "legkg.ttl", "legkg-inferred.owl", "catalog-v001.xml"}
@@ -181,11 +182,11 @@ def test_corrupt_cache_with_its_end_marker_is_rebuilt(tmp_path: Path, monkeypatc
 def test_terms_cache_holding_an_empty_list_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path))
     assert run("conditions", "-a", "sciatic nerve")[0] == 0
-    [terms] = _cache_entries(tmp_path, ".terms.json")
+    [terms] = _cache_entries(tmp_path, ".marshal")
     terms.write_text("[]")
     code, out, err = run("conditions", "-a", "sciatic nerve", "--format", "json")
     assert code == 0 and "legkg:Sciatica" in out, err
-    assert json.loads(terms.read_text())["entities"]
+    assert TermIndex.cached(terms.name.split(".terms.")[0]).entities
 
 
 def test_empty_ontology_is_an_error_with_position(tmp_path: Path) -> None:
