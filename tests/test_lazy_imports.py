@@ -97,9 +97,12 @@ def test_entry_point_loads_click_only_after_starting() -> None:
 
 
 def _entry_modules(args: list[str], env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], set[str]]:
-    """Run the console script's path (legkg.cli.start); the modules loaded when it exits."""
-    code = ("import atexit, json, sys; atexit.register(lambda: print('MODULES', json.dumps(sorted(sys.modules)), "
-            "file=sys.stderr)); sys.argv[0] = 'legkg'; from legkg.cli.start import main; sys.exit(main())")
+    """Run the console script's path (legkg.cli.start); the modules loaded when it exits (at once, by
+    ``os._exit``, after a read-only query; else through the interpreter's teardown)."""
+    code = ("import atexit, json, os, sys\n"
+            "def show(): print('MODULES', json.dumps(sorted(sys.modules)), file=sys.stderr, flush=True)\n"
+            "atexit.register(show); leave = os._exit; os._exit = lambda status: (show(), leave(status))\n"
+            "sys.argv[0] = 'legkg'; from legkg.cli.start import main; sys.exit(main())")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, **env))
     line = next(x for x in done.stderr.splitlines() if x.startswith("MODULES "))

@@ -97,3 +97,30 @@ def test_console_script_answers_over_another_ontology_given_by_environment(tmp_p
     assert _ids(_legkg(args, dict(env, LEGKG_ONTOLOGY=str(TINY)))) == ["legkg:TestConditionB"]
     done = _legkg(args, env)  # the bundled ontology has no sprocket
     assert done.returncode == 1 and "sprocket" in done.stderr, done.stderr
+
+
+def _console(*args: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "legkg", *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          timeout=120)
+
+
+def test_a_read_only_query_ends_with_its_whole_output_and_exit_code() -> None:
+    """Such a command exits at once (legkg.cli.start.leave): nothing it printed is lost, codes are kept."""
+    rows = json.loads(_console("sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "-f", "json").stdout)
+    assert len(rows["results"]["bindings"]) > 5000  # far more than one pipe buffer, all flushed
+    unknown = _console("conditions", "--anatomy", "elbow")
+    assert unknown.returncode == 1 and unknown.stderr.startswith("Error: ") and unknown.stdout == ""
+    misuse = _console("conditions", "--no-such-option")
+    assert misuse.returncode == 2 and "No such option" in misuse.stderr
+    answered = _console(*CONDITIONS)
+    assert (answered.returncode, sorted(r["label"] for r in json.loads(answered.stdout))) == (
+        0, ["piriformis syndrome", "sciatica"])
+
+
+def test_a_read_only_query_into_a_closed_pipe_ends_quietly() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "legkg", "sparql", "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", "-f",
+                             "csv"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # as `| head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and err == "", err  # the reader chose to stop: no error, no traceback

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from legkg.cli.args import wants_store
 
@@ -38,9 +39,40 @@ def main() -> int | None:
         preload = Preload()
     from legkg.cli.main import main as run
 
+    if preload is None:
+        run(None)
+        return None
     try:
         run(preload)
+        code: object = 0
+    except SystemExit as e:
+        code = e.code
     finally:
-        if preload is not None:
-            preload.wait()  # the thread ends before the interpreter does
-    return None
+        preload.wait()  # the thread ends before the process does
+    leave(code)
+
+
+def leave(code: object) -> NoReturn:
+    """End a command that only read the embedded store: flush its output and exit at once.
+
+    The interpreter's own teardown (freeing every module and object, about 20 ms of a 130 ms
+    command) has nothing to close here: the store is in memory, the parse thread has ended,
+    query workers have been waited for, and caches are written whole before they are renamed.
+    The exit code is the one ``sys.exit`` would give.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): printed, status 1
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader went away: as a broken pipe in the command
+        status = status or 1
+    import contextlib  # loaded with Click already
+
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
+    os._exit(status)
