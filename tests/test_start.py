@@ -124,3 +124,21 @@ def test_a_read_only_query_into_a_closed_pipe_ends_quietly() -> None:
     proc.stdout.close()  # as `| head -1` does
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0 and err == "", err  # the reader chose to stop: no error, no traceback
+
+
+@pytest.mark.parametrize(("args", "env", "expected"), [
+    (CONDITIONS, {}, True),
+    (["--with", "mondo", "link", "query", "linked-codes"], {}, True),
+    (["--endpoint", "http://127.0.0.1:1/sparql", "triage", "--symptom", "numbness"], {}, True),
+    (["--ontology", "my.owl", "query", "run", "red-flags"], {}, True),
+    (["link", "list"], {}, True),
+    (["link", "mondo.owl", "--name", "mondo"], {}, False),
+    (["link", "remove", "mondo"], {}, False),
+    (["release", "--out", "dist"], {}, False),
+    (["query", "list"], {}, False),
+    (["describe", "sciatica"], {"_LEGKG_COMPLETE": "bash_complete"}, False),
+])
+def test_only_reading_commands_end_without_teardown(args: list[str], env: dict[str, str], expected: bool) -> None:
+    from legkg.cli.args import reads_only
+
+    assert reads_only(args, env) is expected

@@ -1,5 +1,6 @@
-"""The command line read before Click: endpoint options moved before the command, and whether the
-command will query the embedded store (so :mod:`legkg.cli.start` can start parsing it).
+"""The command line read before Click: endpoint options moved before the command, whether the
+command will query the embedded store (so :mod:`legkg.cli.start` can start parsing it), and
+whether it only reads (so it may end without the interpreter's teardown).
 
 Example:
     >>> hoist_endpoint_options(["terms", "numb", "--endpoint", "http://h/sparql"])
@@ -30,7 +31,33 @@ def wants_store(args: Sequence[str], env: Mapping[str, str]) -> bool:
         return False
     if any(a.split("=", 1)[0] in OTHER_STORE for a in args if a.startswith("-")):
         return False
-    words, skip = [], False
+    words = _command_words(args)
+    return bool(words) and (words[0] in STORE_COMMANDS or words[:2] == ["query", "run"])
+
+
+# Commands that only read, from any store or server: they may end without the interpreter's teardown.
+READ_ONLY = (["query", "run"], ["link", "query"], ["link", "list"])
+
+
+def reads_only(args: Sequence[str], env: Mapping[str, str]) -> bool:
+    """Whether these arguments run a command that only reads (the embedded or linked store, a server).
+
+    Example:
+        >>> reads_only(["--with", "mondo", "link", "query", "linked-codes"], {})
+        True
+        >>> reads_only(["link", "mondo.owl", "--name", "mondo"], {})
+        False
+    """
+    if "_LEGKG_COMPLETE" in env:
+        return False
+    words = _command_words(args)
+    return bool(words) and (words[0] in STORE_COMMANDS or words[:2] in READ_ONLY)
+
+
+def _command_words(args: Sequence[str]) -> list[str]:
+    """The command's name and the next word (a subcommand or an argument), past the group's options."""
+    words: list[str] = []
+    skip = False
     for arg in args:
         if skip:
             skip = False
@@ -40,9 +67,7 @@ def wants_store(args: Sequence[str], env: Mapping[str, str]) -> bool:
             words.append(arg)
             if len(words) == 2:
                 break
-    if not words:
-        return False
-    return words[0] in STORE_COMMANDS or words[:2] == ["query", "run"]
+    return words
 
 
 # Options of the legkg group that may also follow the command name (legkg terms numb --endpoint URL).
