@@ -31,12 +31,11 @@ def wants_store(args: Sequence[str], env: Mapping[str, str]) -> bool:
         return False
     if any(a.split("=", 1)[0] in OTHER_STORE for a in args if a.startswith("-")):
         return False
-    words = _command_words(args)
-    return bool(words) and (words[0] in STORE_COMMANDS or words[:2] == ["query", "run"])
+    return _queries_store(_command_words(args))
 
 
-# Commands that only read, from any store or server: they may end without the interpreter's teardown.
-READ_ONLY = (["query", "run"], ["link", "query"], ["link", "list"])
+# Besides the store commands, these only read (the linked store): they may end without the teardown.
+READ_ONLY = (["link", "query"], ["link", "list"])
 
 
 def reads_only(args: Sequence[str], env: Mapping[str, str]) -> bool:
@@ -51,7 +50,11 @@ def reads_only(args: Sequence[str], env: Mapping[str, str]) -> bool:
     if "_LEGKG_COMPLETE" in env:
         return False
     words = _command_words(args)
-    return bool(words) and (words[0] in STORE_COMMANDS or words[:2] in READ_ONLY)
+    return _queries_store(words) or words[:2] in READ_ONLY
+
+
+def _queries_store(words: list[str]) -> bool:
+    return bool(words) and (words[0] in STORE_COMMANDS or words[:2] == ["query", "run"])
 
 
 def _command_words(args: Sequence[str]) -> list[str]:

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
 
 from legkg.cli.args import reads_only, wants_store
+
+TYPE_CHECKING = False  # typing is not imported: terms and completion stay light
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 
 def main() -> int | None:
