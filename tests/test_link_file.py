@@ -351,3 +351,24 @@ def test_only_a_big_load_is_compacted(files: dict[str, Path], tmp_path: Path, mo
     assert ("compacting the store ..." in said) is compacted, said
     assert [(r["name"], r["triples"], r["state"]) for r in linkfile.linked_list()] == [
         ("sct", len(vocabulary()), "linked")]
+
+
+@pytest.mark.parametrize("small_store", [None, 0])
+def test_triples_are_counted_once_however_the_store_is_counted(files: dict[str, Path], tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch,
+                                                               small_store: int | None) -> None:
+    """A repeated line and a second spelling of one triple count once, beside another vocabulary, whether the
+    store is small enough to count every quad (the default here) or the new graph is counted by itself (0)."""
+    from legkg.vocab import linkfile
+
+    monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))
+    if small_store is not None:
+        monkeypatch.setattr(linkfile, "SMALL_STORE", small_store)
+    assert linkfile.link_file(files["nt"], "sct")["triples"] == len(vocabulary())
+    path = tmp_path / "repeats.nt"
+    path.write_text(f'<{SCT}1> <{RDFS}label> "one" .\n'
+                    f'<{SCT}1> <{RDFS}label> "one" .\n'  # the same line again
+                    f'<{SCT}1>  <{RDFS}label>  "one"^^<http://www.w3.org/2001/XMLSchema#string> .\n'
+                    f'<{SCT}2> <{RDFS}label> "two" .\n', encoding="utf-8")
+    assert linkfile.link_file(path, "repeats")["triples"] == 2
+    assert [(r["name"], r["triples"]) for r in linkfile.linked_list()] == [("repeats", 2), ("sct", len(vocabulary()))]

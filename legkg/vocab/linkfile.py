@@ -45,6 +45,7 @@ _VOCAB = link.VOCAB
 # of 1 s) at a cost (37 s). A file of up to 256 MiB of RDF (about two batches of N-Triples) gains too
 # little for the time (10^6 triples: 3 to 4 s to gain 30 ms), so it is left as loaded.
 COMPACT_ABOVE = 256 << 20
+SMALL_STORE = 32 << 20  # up to about 300,000 quads on disk: counted in well under 0.1 s
 Say = Callable[[str], None]
 
 
@@ -96,6 +97,18 @@ def _set_meta(store: ox.Store, name: str, **values: str) -> None:
 def _count(store: ox.Store, graph: ox.NamedNode) -> int:
     rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph.value}> {{ ?s ?p ?o }} }}"))
     return int(rows[0]["n"].value)
+
+
+def _quads_if_small(store: ox.Store) -> int | None:
+    """Every quad in the store when its folder is small enough to count them at once (else None).
+
+    A new graph's triples are then the store's quads after the load less these: counting every key
+    of the store is more than twice as fast as counting one graph with SPARQL, which decodes each
+    quad (10^6 triples: 0.3 s instead of 0.7; 10^7: 4 s instead of 12 beside the compaction).
+    """
+    folder = link.store_path()
+    size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0
+    return len(store) if size <= SMALL_STORE else None
 
 
 def _recover() -> None:
@@ -241,13 +254,14 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
     start = time.monotonic()
     say(f"loading {path} ({fmt}{', gzipped' if zipped else ''}) into {link.store_path()} as <{graph.value}> ...")
     failure, compacting = None, None
+    quads_before = _quads_if_small(held.store)  # nothing but this load writes to the store until it is counted
     try:
         parsed = load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
         if parsed > COMPACT_ABOVE:  # compacted while the triples are counted and the marks written
             say("compacting the store ...")
             compacting = threading.Thread(target=held.store.optimize, name="legkg-compact", daemon=True)
             compacting.start()
-        triples = _count(held.store, graph)
+        triples = _count(held.store, graph) if quads_before is None else len(held.store) - quads_before
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
     except LegkgError as e:
