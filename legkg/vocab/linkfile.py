@@ -111,6 +111,26 @@ def _quads_if_small(store: ox.Store) -> int | None:
     return len(store) if size <= SMALL_STORE else None
 
 
+class _Compaction:
+    """The store's compaction, on a thread of its own while the load is counted and recorded."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.problem = ""
+        self.thread = threading.Thread(target=self._run, args=(store,), name="legkg-compact", daemon=True)
+        self.thread.start()
+
+    def _run(self, store: ox.Store) -> None:
+        try:
+            store.optimize()
+        except OSError as e:  # the load is complete without it; only its first queries are slower
+            self.problem = " ".join(str(e).split())[:160]
+
+    def join(self) -> str:
+        """Wait for the compaction; return why it failed, or an empty string."""
+        self.thread.join()
+        return self.problem
+
+
 def _recover() -> None:
     """Finish or undo a store rebuild that was stopped between its two renames."""
     path = link.store_path()
@@ -259,8 +279,7 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
         parsed = load_file(held.store, path, fmt, zipped, graph, tick, scratch=_scratch())
         if parsed > COMPACT_ABOVE:  # compacted while the triples are counted and the marks written
             say("compacting the store ...")
-            compacting = threading.Thread(target=held.store.optimize, name="legkg-compact", daemon=True)
-            compacting.start()
+            compacting = _Compaction(held.store)
         triples = _count(held.store, graph) if quads_before is None else len(held.store) - quads_before
         if triples == 0:
             raise LegkgError(f"{path} holds no triples; nothing linked")
@@ -289,12 +308,12 @@ def _link(held: _Held, path: Path, name: str, fmt: str, zipped: bool, key: str, 
     _set_meta(held.store, name, state="linked", source=str(path.resolve()), format=fmt, triples=str(triples))
     link._set_key(held.store, name, key)
     held.store.flush()
-    if compacting is not None:
-        compacting.join()
-    say(f"linked {name}: {triples:,} triples in {time.monotonic() - start:.1f} s")
     from legkg.store.local import open_backend
 
     link._replace_ontology(held.store, open_backend(), say)  # so the first queries only read
+    if compacting is not None and (problem := compacting.join()):
+        say(f"the store could not be compacted ({problem}); queries over {name} work, more slowly")
+    say(f"linked {name}: {triples:,} triples in {time.monotonic() - start:.1f} s")
     return _summary(held.store, name, loaded=True)
 
 
