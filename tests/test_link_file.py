@@ -339,7 +339,7 @@ def test_remove_takes_out_one_vocabulary_and_keeps_the_others(files: dict[str, P
 @pytest.mark.parametrize("compact_above, compacted", [(0, True), (None, False)])
 def test_only_a_big_load_is_compacted(files: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                       compact_above: int | None, compacted: bool) -> None:
-    """A file above the threshold is compacted while its triples are counted; a small one is left as loaded."""
+    """A file above the threshold is compacted before its triples are counted; a small one is left as loaded."""
     from legkg.vocab import linkfile
 
     monkeypatch.setenv("LEGKG_CACHE_DIR", str(tmp_path / "cache"))
