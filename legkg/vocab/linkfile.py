@@ -41,7 +41,7 @@ EXTENSIONS = {".nt": "nt", ".ntriples": "nt", ".nq": "nq", ".nquads": "nq", ".tt
 _VOCAB = link.VOCAB
 # The bulk loader writes a big file as many overlapping sorted batches (of about a million triples);
 # compacting them makes the first queries faster (10^7 triples: a subclass-path query 0.35 s instead
-# of 1 s) at a cost (37 s). A file of up to 256 MiB of RDF (about two batches of N-Triples) gains too
+# of 1 s) at a cost (38 to 54 s). A file of up to 256 MiB of RDF (about two batches of N-Triples) gains too
 # little for the time (10^6 triples: 3 to 4 s to gain 30 ms), so it is left as loaded.
 COMPACT_ABOVE = 256 << 20
 SMALL_STORE = 32 << 20  # up to about 300,000 quads on disk: counted in well under 0.1 s
@@ -103,7 +103,7 @@ def _quads_if_small(store: ox.Store) -> int | None:
 
     A new graph's triples are then the store's quads after the load less these: counting every key
     of the store is more than twice as fast as counting one graph with SPARQL, which decodes each
-    quad (10^6 triples: 0.3 s instead of 0.7; 10^7, compacted: 3.7 s instead of 7).
+    quad (10^6 triples: 0.3 s instead of 0.7; 10^7, compacted: 3.7 s instead of about 7).
     """
     folder = link.store_path()
     size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file()) if folder.is_dir() else 0
